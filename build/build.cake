@@ -1,0 +1,134 @@
+// The build of the Homework harness. Run it through ./build.sh (which restores the pinned
+// cake.tool first): ./build.sh --target=<Target> [--profile=quick|full] [--configuration=Release].
+// Every target is a thin call into `dotnet` or the harness's own command line; the logic
+// lives in src/ where the tests reach it.
+
+var target = Argument("target", "Publish");
+
+Setup<BuildParameters>(context => new BuildParameters(context));
+
+Task("Clean")
+    .Description("Delete bin/, obj/ and artifacts/ outputs (keeps artifacts/reference/).")
+    .Does<BuildParameters>(p =>
+{
+    CleanDirectories($"{p.Root}/src/**/bin");
+    CleanDirectories($"{p.Root}/src/**/obj");
+    CleanDirectories($"{p.Root}/tests/**/bin");
+    CleanDirectories($"{p.Root}/tests/**/obj");
+    foreach (var dir in new[] { "runs", "figures", "test-results" })
+        CleanDirectory(p.Artifacts.Combine(dir));
+});
+
+Task("Build")
+    .Description("Build the solution.")
+    .Does<BuildParameters>(p =>
+{
+    DotNetBuild(p.Solution.FullPath, new DotNetBuildSettings { Configuration = p.Configuration });
+});
+
+Task("Test")
+    .Description("Run the unit tests (fast; no training at scale).")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    DotNetTest(p.Root.CombineWithFilePath("tests/Unit/Homework.Tests.Unit.csproj").FullPath, p.TestSettings("unit"));
+});
+
+Task("TestAll")
+    .Description("Run every test of the solution, the quick reproduction included; trx results in artifacts/test-results/.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    DotNetTest(p.Solution.FullPath, p.TestSettings(null));
+});
+
+Task("Reproduce")
+    .Description("Train every experiment at --profile (quick or full) and check every claim against that profile's golden files.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"run all --profile {p.Profile} --check --no-figures");
+});
+
+Task("Figures")
+    .Description("Draw every figure from the saved results of --profile into artifacts/figures/.")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"figures --profile {p.Profile}");
+});
+
+Task("Report")
+    .Description("Write artifacts/report.md from the saved results of --profile (full: also refresh artifacts/reference/).")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"report --profile {p.Profile}" + (p.Profile == "full" ? " --reference" : ""));
+});
+
+Task("AcceptSnapshots")
+    .Description("Accept every received golden file (*.received.json -> *.verified.json). Review with git diff, then commit.")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework("accept");
+});
+
+Task("Outputs")
+    .Description("Figures and report from the saved results of --profile (no training).")
+    .IsDependentOn("Figures")
+    .IsDependentOn("Report");
+
+Task("Publish")
+    .Description("The main job: reproduce at --profile (default quick; full is the report's scale), then draw the figures and write the report.")
+    .IsDependentOn("Reproduce")
+    .IsDependentOn("Outputs");
+
+Task("CI")
+    .Description("What CI runs: build, every test (quick reproduction included) with trx results, then figures and report from the runs the tests saved.")
+    .IsDependentOn("TestAll")
+    .IsDependentOn("Outputs");
+
+RunTarget(target);
+
+/// <summary>Typed build context: paths, configuration and the profile argument.</summary>
+public sealed class BuildParameters
+{
+    private readonly ICakeContext context;
+
+    public BuildParameters(ICakeContext context)
+    {
+        this.context = context;
+        Root = context.MakeAbsolute(context.Directory(".."));
+        if (!context.FileExists(Root.CombineWithFilePath("Homework.sln")))
+            Root = context.MakeAbsolute(context.Directory("."));
+        Solution = Root.CombineWithFilePath("Homework.sln");
+        Artifacts = Root.Combine("artifacts");
+        Configuration = context.Argument("configuration", "Release");
+        Profile = context.Argument("profile", "quick").ToLowerInvariant();
+        if (Profile != "quick" && Profile != "full")
+            throw new ArgumentException($"Unknown --profile={Profile}. Valid profiles: quick, full.");
+        context.Information($"Homework build: profile {Profile}, configuration {Configuration}, root {Root}");
+    }
+
+    public DirectoryPath Root { get; }
+    public FilePath Solution { get; }
+    public DirectoryPath Artifacts { get; }
+    public string Configuration { get; }
+    public string Profile { get; }
+
+    public DotNetTestSettings TestSettings(string name) => new DotNetTestSettings
+    {
+        Configuration = Configuration,
+        NoBuild = true,
+        ResultsDirectory = Artifacts.Combine("test-results"),
+        Loggers = { name is null ? "trx" : $"trx;LogFileName={name}.trx", "console;verbosity=normal" },
+    };
+
+    /// <summary>Runs the harness's command line (built by the Build target or by dotnet test).</summary>
+    public void Homework(string arguments)
+    {
+        var dll = Root.CombineWithFilePath($"src/Experiments/bin/{Configuration}/net10.0/Homework.Experiments.dll");
+        if (!context.FileExists(dll))
+            context.DotNetBuild(Root.CombineWithFilePath("src/Experiments/Homework.Experiments.csproj").FullPath,
+                new DotNetBuildSettings { Configuration = Configuration });
+        context.DotNetExecute(dll, arguments, new DotNetExecuteSettings { WorkingDirectory = Root });
+    }
+}

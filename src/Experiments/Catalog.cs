@@ -1,0 +1,44 @@
+using Homework.Experiments.Claims;
+using Homework.Experiments.Core;
+using Homework.Experiments.Figures;
+using Homework.Experiments.Runs;
+
+namespace Homework.Experiments;
+
+/// <summary>Every experiment of the report, with the claims and figures that read it.</summary>
+public static class Catalog
+{
+    public static IReadOnlyList<Experiment> Experiments { get; } =
+    [
+        new Experiment<FunctionFittingConfig, FunctionFittingResult>
+        {
+            Name = FunctionFittingClaims.Experiment,
+            Title = "Deep vs shallow: three ~571-parameter nets fit sin(5πx)/(5πx) and sign(sin(5πx))",
+            Part = "1-1",
+            Preset = FunctionFittingConfig.For,
+            RunTyped = FunctionFitting.Run,
+            Config = r => r.Config,
+            Claims = FunctionFittingClaims.All,
+            Figures = FunctionFittingFigures.All,
+        },
+    ];
+
+    public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);
+
+    public static IEnumerable<FigureSpec> Figures => Experiments.SelectMany(e => e.Figures).OrderBy(f => f.Number);
+
+    /// <summary>The experiment called <paramref name="name"/>; the error lists the valid names.</summary>
+    public static Experiment Find(string name) =>
+        Experiments.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new UsageException($"Unknown experiment '{name}'. Valid: all, {string.Join(", ", Experiments.Select(e => e.Name))}.");
+
+    /// <summary>"all" or one experiment name.</summary>
+    public static IReadOnlyList<Experiment> Select(string nameOrAll) =>
+        string.Equals(nameOrAll, "all", StringComparison.OrdinalIgnoreCase) ? Experiments : [Find(nameOrAll)];
+
+    public static Claim FindClaim(string id) =>
+        Claims.FirstOrDefault(c => c.Id == id)
+        ?? throw new UsageException($"Unknown claim '{id}'. Run `list` to see the claims.");
+
+    public static Experiment ExperimentOf(Claim claim) => Find(claim.Experiment);
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using Homework.Experiments.Core;
+using Spectre.Console.Cli;
+
+namespace Homework.Experiments.Cli;
+
+/// <summary>Options every command takes.</summary>
+public class CommonSettings : CommandSettings
+{
+    [CommandOption("--artifacts <DIR>")]
+    [Description($"Output folder (default: artifacts/ of the repository, or ${ProjectPaths.ArtifactsVariable}).")]
+    public string? Artifacts { get; init; }
+
+    [CommandOption("--data-dir <DIR>")]
+    [Description($"MNIST cache folder (default: ~/.cache/homework/mnist, or ${ProjectPaths.DataVariable}).")]
+    public string? DataDirectory { get; init; }
+
+    public ProjectPaths Paths() => ProjectPaths.Discover(Artifacts, DataDirectory);
+}
+
+/// <summary>Options of the commands that work on one profile.</summary>
+public class ProfileSettings : CommonSettings
+{
+    [CommandOption("-p|--profile <PROFILE>")]
+    [Description("quick (what dotnet test runs) or full (the report's scale).")]
+    [DefaultValue("quick")]
+    public string ProfileName { get; init; } = "quick";
+
+    public Profile Profile => Profiles.Parse(ProfileName);
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        try
+        {
+            _ = Profile;
+            return Spectre.Console.ValidationResult.Success();
+        }
+        catch (UsageException e)
+        {
+            return Spectre.Console.ValidationResult.Error(e.Message);
+        }
+    }
+}
+
+public sealed class RunSettings : ProfileSettings
+{
+    [CommandArgument(0, "[EXPERIMENT]")]
+    [Description("An experiment name (see `list`) or all.")]
+    public string Experiment { get; init; } = "all";
+
+    [CommandOption("-s|--set <KEY=VALUE>")]
+    [Description("Override a config field, e.g. --set epochs=500 --set seeds=[0,1]. Repeatable; needs one experiment.")]
+    public string[] Overrides { get; init; } = [];
+
+    [CommandOption("-j|--jobs <N>")]
+    [Description("Trainings run at once (default: one per core).")]
+    public int? Jobs { get; init; }
+
+    [CommandOption("-t|--threads <N>")]
+    [Description("LibTorch intra-op threads per training (default 1: fastest for these small nets).")]
+    [DefaultValue(1)]
+    public int Threads { get; init; } = 1;
+
+    [CommandOption("--check")]
+    [Description("Compare the claims with the profile's golden files; exit 1 on a mismatch.")]
+    public bool Check { get; init; }
+
+    [CommandOption("--no-figures")]
+    [Description("Do not draw the experiment's figures after the run.")]
+    public bool NoFigures { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Jobs is < 1) return Spectre.Console.ValidationResult.Error($"--jobs must be at least 1; got {Jobs}.");
+        if (Threads < 1) return Spectre.Console.ValidationResult.Error($"--threads must be at least 1; got {Threads}.");
+        if (Overrides.Length > 0 && string.Equals(Experiment, "all", StringComparison.OrdinalIgnoreCase))
+            return Spectre.Console.ValidationResult.Error("--set needs a single experiment: configs differ between experiments.");
+        return base.Validate();
+    }
+}
+
+public sealed class ReportSettings : ProfileSettings
+{
+    [CommandOption("--reference")]
+    [Description("Also copy the report and figures into artifacts/reference/ (the committed copy the README shows).")]
+    public bool Reference { get; init; }
+}

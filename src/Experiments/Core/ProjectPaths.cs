@@ -1,0 +1,66 @@
+namespace Homework.Experiments.Core;
+
+/// <summary>
+/// Where the project keeps things: the repository root (the folder with Homework.sln),
+/// <c>artifacts/</c> for outputs, the golden files of the reproduction tests and the
+/// MNIST cache. <c>HOMEWORK_ARTIFACTS</c> and <c>HOMEWORK_DATA</c> (or the command
+/// line's <c>--artifacts</c> and <c>--data-dir</c>) move the outputs and the data.
+/// </summary>
+public sealed record ProjectPaths(string Root, string Artifacts, string DataDirectory)
+{
+    public const string SolutionFile = "Homework.sln";
+    public const string ArtifactsVariable = "HOMEWORK_ARTIFACTS";
+    public const string DataVariable = "HOMEWORK_DATA";
+
+    /// <summary>Results of one experiment at one profile: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c>.</summary>
+    public string RunDirectory(string experiment, Profile profile) => Path.Combine(Artifacts, "runs", experiment, profile.Slug());
+
+    /// <summary><c>artifacts/figures/</c>: the figures of the last run, named <c>figNN-slug.png</c>.</summary>
+    public string Figures => Path.Combine(Artifacts, "figures");
+
+    /// <summary><c>artifacts/report.md</c>: one row per claim.</summary>
+    public string Report => Path.Combine(Artifacts, "report.md");
+
+    /// <summary><c>artifacts/reference/</c>: the committed figures and report of the last full-profile run.</summary>
+    public string Reference => Path.Combine(Artifacts, "reference");
+
+    /// <summary>The golden files of a profile: <c>tests/Reproduction/Golden/&lt;profile&gt;/</c>.</summary>
+    public string GoldenDirectory(Profile profile) => Path.Combine(Root, "tests", "Reproduction", "Golden", profile.Slug());
+
+    /// <summary>
+    /// Finds the repository root above the current directory or above this program, and
+    /// applies the overrides (arguments first, then environment variables).
+    /// </summary>
+    public static ProjectPaths Discover(string? artifacts = null, string? dataDirectory = null)
+    {
+        string root = FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot(AppContext.BaseDirectory)
+            ?? throw new HomeworkException(
+                $"Could not find {SolutionFile} in {Directory.GetCurrentDirectory()} or any folder above it. Run the command from inside the repository.");
+        return new ProjectPaths(
+            root,
+            Path.GetFullPath(artifacts ?? Environment.GetEnvironmentVariable(ArtifactsVariable) ?? Path.Combine(root, "artifacts")),
+            Path.GetFullPath(dataDirectory ?? Environment.GetEnvironmentVariable(DataVariable) ?? DefaultDataDirectory()));
+    }
+
+    /// <summary>
+    /// The MNIST cache shared by every clone of the project, like torchvision's and Hugging
+    /// Face's caches: <c>$XDG_CACHE_HOME/homework/mnist</c>, else <c>~/.cache/homework/mnist</c>
+    /// (on Windows <c>%LOCALAPPDATA%\homework\mnist</c>).
+    /// </summary>
+    public static string DefaultDataDirectory()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string cache = !string.IsNullOrEmpty(xdg) ? xdg
+            : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "homework", "mnist");
+    }
+
+    private static string? FindRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
+                return dir.FullName;
+        return null;
+    }
+}

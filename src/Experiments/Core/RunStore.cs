@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Homework.Experiments.Core;
+
+/// <summary>When, where and how long a result was produced (<c>run.json</c>).</summary>
+public sealed record RunInfo(
+    string Experiment,
+    string Profile,
+    DateTimeOffset Finished,
+    double Seconds,
+    int Jobs,
+    int Threads,
+    string Machine,
+    string Torch,
+    string Runtime);
+
+/// <summary>
+/// Results on disk: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c> holds
+/// <c>config.json</c> (the resolved config), <c>result.json</c> and <c>run.json</c>, each
+/// written atomically; the result is written last, so a result file always has its config.
+/// </summary>
+public static class RunStore
+{
+    public const string ConfigFile = "config.json";
+    public const string ResultFile = "result.json";
+    public const string InfoFile = "run.json";
+
+    /// <summary>Runs the experiment, saves config, result and timing, and returns the result.</summary>
+    public static object RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths)
+    {
+        var clock = Stopwatch.StartNew();
+        object result = experiment.Run(config, context);
+        clock.Stop();
+        var info = new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
+            context.Jobs, context.Threads, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
+            $"{TorchRuntime.EnsureLoaded()}, kernels {TorchRuntime.Kernels}", RuntimeInformation.FrameworkDescription);
+        string dir = paths.RunDirectory(experiment.Name, profile);
+        Json.Write(Path.Combine(dir, ConfigFile), config);
+        Json.Write(Path.Combine(dir, InfoFile), info);
+        Json.Write(Path.Combine(dir, ResultFile), result);
+        return result;
+    }
+
+    /// <summary>The saved result of an experiment at a profile, or null when it has not been run.</summary>
+    public static object? Load(Experiment experiment, Profile profile, ProjectPaths paths)
+    {
+        string path = Path.Combine(paths.RunDirectory(experiment.Name, profile), ResultFile);
+        return File.Exists(path) ? experiment.ReadResult(path) : null;
+    }
+
+    public static RunInfo? LoadInfo(Experiment experiment, Profile profile, ProjectPaths paths)
+    {
+        string path = Path.Combine(paths.RunDirectory(experiment.Name, profile), InfoFile);
+        return File.Exists(path) ? Json.Read<RunInfo>(path) : null;
+    }
+}

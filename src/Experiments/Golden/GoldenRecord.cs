@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using Homework.Experiments.Claims;
+
+namespace Homework.Experiments.Golden;
+
+/// <summary>
+/// The golden file of one claim at one profile (<c>&lt;claim&gt;.verified.json</c>): the claim's
+/// words, its verdict over the profile's seeds and the metrics the verdict rests on.
+/// Everything is compared when a test runs except <see cref="Summary"/>, a human-readable
+/// line of key numbers that is rewritten with the file.
+/// </summary>
+public sealed record GoldenRecord(
+    [property: JsonPropertyOrder(0)] string Claim,
+    [property: JsonPropertyOrder(1)] string Statement,
+    [property: JsonPropertyOrder(2)] string Criterion,
+    [property: JsonPropertyOrder(3)] string Profile,
+    [property: JsonPropertyOrder(4)] int[] Figures,
+    [property: JsonPropertyOrder(5)] Verdict Verdict,
+    [property: JsonPropertyOrder(6)] int Holds,
+    [property: JsonPropertyOrder(7)] int Seeds,
+    [property: JsonPropertyOrder(8)] string Summary,
+    [property: JsonPropertyOrder(9)] SortedDictionary<string, MetricValue> Metrics)
+{
+    /// <summary>"holds in k of n seeds".</summary>
+    [JsonIgnore]
+    public string HoldsText => $"holds in {Holds} of {Seeds} seeds";
+}

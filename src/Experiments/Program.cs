@@ -1,0 +1,1 @@
+return Homework.Experiments.Cli.HomeworkApp.Run(args);

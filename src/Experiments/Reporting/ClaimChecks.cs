@@ -1,0 +1,33 @@
+using Homework.Experiments.Claims;
+using Homework.Experiments.Core;
+using Homework.Experiments.Golden;
+
+namespace Homework.Experiments.Reporting;
+
+/// <summary>A claim's outcome with its golden-file check, or the reason it could not be evaluated.</summary>
+public sealed record ClaimCheck(Claim Claim, ClaimOutcome? Outcome, GoldenCheck? Golden, string? Missing);
+
+/// <summary>Evaluates claims from saved results (no training) and, if asked, checks them against their golden files.</summary>
+public static class ClaimChecks
+{
+    public static IReadOnlyList<ClaimCheck> Evaluate(IEnumerable<Experiment> experiments, Profile profile, ProjectPaths paths, bool checkGolden)
+    {
+        var store = new GoldenStore(paths.GoldenDirectory(profile));
+        var checks = new List<ClaimCheck>();
+        foreach (var experiment in experiments)
+        {
+            object? result = RunStore.Load(experiment, profile, paths);
+            foreach (var claim in experiment.Claims)
+            {
+                if (result is null)
+                {
+                    checks.Add(new ClaimCheck(claim, null, null, $"no result: run `run {experiment.Name} --profile {profile.Slug()}` first"));
+                    continue;
+                }
+                var outcome = claim.Evaluate(result, profile);
+                checks.Add(new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(), claim.Tolerances) : null, null));
+            }
+        }
+        return checks;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using Homework.Experiments.Claims;
+using Homework.Experiments.Core;
+
+namespace Homework.Experiments.Reporting;
+
+/// <summary>
+/// Writes <c>report.md</c>: one row per claim (id, the report's words, verdict, k/n seeds,
+/// key numbers, figure links), then the evidence of every claim that did not reproduce,
+/// then what each run cost. It reads saved results only.
+/// </summary>
+public static class ReportWriter
+{
+    public static string Render(IReadOnlyList<ClaimCheck> checks, Profile profile, IReadOnlyList<(Experiment Experiment, RunInfo? Info)> runs, string figureFolder)
+    {
+        var text = new StringBuilder();
+        int reproduced = checks.Count(c => c.Outcome?.Verdict == Verdict.Reproduced);
+        int evaluated = checks.Count(c => c.Outcome is not null);
+        text.AppendLine($"# Reproduction report: {profile.Slug()} profile");
+        text.AppendLine();
+        text.AppendLine($"{reproduced} of {evaluated} evaluated claims reproduced ({checks.Count} claims in all). " +
+                        "A claim is *reproduced* when it holds in a strict majority of the profile's seeds.");
+        text.AppendLine();
+        text.AppendLine("| claim | the report says | verdict | seeds | key numbers | figures |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var check in checks)
+        {
+            var claim = check.Claim;
+            string figures = string.Join(" ", claim.Figures.Select(n => Catalog.Figures.FirstOrDefault(f => f.Number == n) is { } f
+                ? $"[{n}]({figureFolder}/{f.FileName})" : n.ToString(CultureInfo.InvariantCulture)));
+            string verdict = check.Outcome is null ? "not run" : check.Outcome.Verdict == Verdict.Reproduced ? "reproduced" : "**not reproduced**";
+            string seeds = check.Outcome is null ? "" : $"{check.Outcome.Holds}/{check.Outcome.Seeds}";
+            string numbers = check.Outcome?.Evidence.Summary ?? check.Missing ?? "";
+            text.AppendLine($"| `{claim.Id}` | “{Cell(claim.Statement)}” | {verdict} | {seeds} | {Cell(numbers)} | {figures} |");
+        }
+
+        var failed = checks.Where(c => c.Outcome?.Verdict == Verdict.NotReproduced).ToList();
+        if (failed.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("## Claims that did not reproduce");
+            foreach (var check in failed)
+            {
+                text.AppendLine();
+                text.AppendLine($"### `{check.Claim.Id}`");
+                text.AppendLine();
+                text.AppendLine($"> {check.Claim.Statement}");
+                text.AppendLine();
+                text.AppendLine($"Measured as: {check.Claim.Criterion} It {check.Outcome!.HoldsText}. {check.Outcome.Evidence.Summary}.");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Runs");
+        text.AppendLine();
+        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | machine |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (experiment, info) in runs)
+            text.AppendLine(info is null
+                ? $"| {experiment.Name} | {experiment.Part} | not run | | | |"
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Cell(info.Machine)}, LibTorch {info.Torch} |");
+        return text.ToString();
+    }
+
+    public static string Duration(double seconds) =>
+        seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";
+
+    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
+}
