@@ -21,6 +21,17 @@ public static class Catalog
             Claims = FunctionFittingClaims.All,
             Figures = FunctionFittingFigures.All,
         },
+        new Experiment<CnnTrainingConfig, CnnTrainingResult>
+        {
+            Name = CnnTrainingClaims.Experiment,
+            Title = "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch",
+            Part = "1-1",
+            Preset = CnnTrainingConfig.For,
+            RunTyped = CnnTraining.Run,
+            Config = r => r.Config,
+            Claims = CnnTrainingClaims.All,
+            Figures = CnnTrainingFigures.All,
+        },
     ];
 
     public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);

@@ -17,9 +17,10 @@ public static class Charts
 
     public static Color Colour(int index) => Palette[index % Palette.Length];
 
-    public static Plot New(string xLabel, string yLabel)
+    public static Plot New(string xLabel, string yLabel, bool integerX = false)
     {
         var plot = new Plot();
+        if (integerX) IntegerTicks(plot.Axes.Bottom);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.FigureBackground.Color = Colors.White;
@@ -27,24 +28,65 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>Shows an axis whose data are log10 values as powers of ten, with log-spaced minor ticks.</summary>
-    public static void LogTicks(IAxis axis)
+    /// <summary>
+    /// Labels an axis whose data are log10 values with the real values: 1, 2 and 5 times the
+    /// powers of ten the data span (only the powers when they span more than two decades),
+    /// with log-spaced minor ticks. Call after every series is added.
+    /// </summary>
+    public static void LogTicks(Plot plot, IAxis axis)
     {
-        axis.TickGenerator = new NumericAutomatic
-        {
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => FormatPowerOfTen(Math.Pow(10, v)),
-        };
+        plot.Axes.AutoScale();
+        var range = axis.Range;
+        double low = Math.Floor(range.Min), high = Math.Ceiling(range.Max);
+        double[] steps = high - low > 2 ? [1] : [1, 2, 5];
+        var ticks = new NumericManual();
+        for (double decade = low; decade <= high; decade++)
+            for (int m = 1; m <= 9; m++)
+            {
+                double position = decade + Math.Log10(m);
+                if (position < range.Min || position > range.Max) continue;
+                if (steps.Contains(m)) ticks.AddMajor(position, FormatPowerOfTen(m * Math.Pow(10, decade)));
+                else ticks.AddMinor(position);
+            }
+        axis.TickGenerator = ticks;
     }
+
+    /// <summary>Whole-number ticks only (epochs, iterations).</summary>
+    public static void IntegerTicks(IAxis axis) => axis.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
 
     public static string FormatPowerOfTen(double value) =>
         value >= 1e-3 && value < 1e5 ? value.ToString("0.###", CultureInfo.InvariantCulture) : value.ToString("0e0", CultureInfo.InvariantCulture);
 
     public static double[] Log10(IEnumerable<double> values) => values.Select(v => Math.Log10(Math.Max(v, 1e-12))).ToArray();
 
-    /// <summary>Element-wise median of several equally long curves.</summary>
-    public static double[] Median(IReadOnlyList<float[]> curves)
+    /// <summary>
+    /// One curve per seed, faint, and their element-wise median in bold with a legend entry;
+    /// x is 1..n (epochs). With <paramref name="log"/> the values are drawn as log10.
+    /// </summary>
+    public static void MedianLine(Plot plot, IReadOnlyList<double[]> curves, int colour, string label, bool log = false, bool dashed = false)
+    {
+        double[] Y(IEnumerable<double> values) => log ? Log10(values) : values.ToArray();
+        double[] x = Epochs(curves.Min(c => c.Length));
+        if (curves.Count > 1)
+            foreach (var curve in curves)
+            {
+                var faint = plot.Add.ScatterLine(x, Y(curve.Take(x.Length)));
+                faint.Color = Colour(colour).WithAlpha(0.2);
+                faint.LineWidth = 1;
+                faint.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+            }
+        var median = plot.Add.ScatterLine(x, Y(Median(curves)));
+        median.Color = Colour(colour);
+        median.LineWidth = 2.5f;
+        median.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+        median.LegendText = curves.Count > 1 ? $"{label} (median of {curves.Count} seeds)" : label;
+    }
+
+    /// <summary>Element-wise median of several curves, over their common length.</summary>
+    public static double[] Median(IReadOnlyList<float[]> curves) => Median(curves.Select(c => c.Select(v => (double)v).ToArray()).ToList());
+
+    /// <summary>Element-wise median of several curves, over their common length.</summary>
+    public static double[] Median(IReadOnlyList<double[]> curves)
     {
         int length = curves.Min(c => c.Length);
         var median = new double[length];

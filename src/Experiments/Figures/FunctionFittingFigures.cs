@@ -17,28 +17,18 @@ public static class FunctionFittingFigures
     /// <summary>Median over seeds in bold, each seed faint, on a log scale.</summary>
     private static Plot Loss(FunctionFittingResult result, TargetFunction function)
     {
-        var plot = Charts.New("epoch", "MSE (log scale)");
+        var plot = Charts.New("epoch", "MSE (log scale)", integerX: true);
         for (int n = 0; n < result.Config.Nets.Length; n++)
         {
             var net = result.Config.Nets[n];
-            var curves = result.Config.Seeds.Select(s => result.Fit(function, net.Name, s).Loss).ToList();
-            double[] epochs = Charts.Epochs(curves[0].Length);
-            foreach (var curve in curves)
-            {
-                var faint = plot.Add.ScatterLine(epochs, Charts.Log10(curve.Select(v => (double)v)));
-                faint.Color = Charts.Colour(n).WithAlpha(0.18);
-                faint.LineWidth = 1;
-            }
-            var median = plot.Add.ScatterLine(epochs, Charts.Log10(Charts.Median(curves)));
-            median.Color = Charts.Colour(n);
-            median.LineWidth = 2.5f;
-            median.LegendText = $"{net.Name} ({net.Widths.Length - 2} hidden, {Models.Mlp.CountParameters(net.Widths)} params), median of {curves.Count} seeds";
+            var curves = result.Config.Seeds.Select(s => result.Fit(function, net.Name, s).Loss.Select(v => (double)v).ToArray()).ToList();
+            Charts.MedianLine(plot, curves, n, $"{net.Name} ({net.Widths.Length - 2} hidden, {Models.Mlp.CountParameters(net.Widths)} params)", log: true);
         }
         var report = plot.Add.VerticalLine(2500);
         report.LinePattern = LinePattern.Dashed;
         report.Color = Colors.Gray;
         report.LegendText = "report: converged after 2,500 iterations";
-        Charts.LogTicks(plot.Axes.Left);
+        Charts.LogTicks(plot, plot.Axes.Left);
         Charts.Legend(plot);
         return plot;
     }

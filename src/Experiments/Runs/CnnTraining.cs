@@ -1,0 +1,94 @@
+using Homework.Experiments.Core;
+using Homework.Experiments.Data;
+using Homework.Experiments.Training;
+using Homework.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Runs;
+
+/// <summary>A named CNN by its widths.</summary>
+public sealed record CnnSpec(string Name, CnnWidths Widths);
+
+/// <summary>
+/// Report 1-1, "Train on actual tasks": two CNNs (conv + ReLU + max-pool, then fully
+/// connected layers; different widths in every layer) on MNIST, batch size 10, Adam with
+/// learning rate 0.001; training data reshuffled every epoch by the run's generator, test
+/// data in order.
+/// </summary>
+public sealed record CnnTrainingConfig
+{
+    /// <summary>The two nets: about 5,400 and 20,500 parameters.</summary>
+    public CnnSpec[] Nets { get; init; } =
+    [
+        new("cnn-1", new CnnWidths(Conv1: 4, Conv2: 8, Hidden: 32)),
+        new("cnn-2", new CnnWidths(Conv1: 8, Conv2: 16, Hidden: 64)),
+    ];
+
+    /// <summary>Passes over the training set; the report's 70.</summary>
+    public int Epochs { get; init; } = 70;
+
+    /// <summary>The report's batch size of 10.</summary>
+    public int BatchSize { get; init; } = 10;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Training images used: null for all 60,000, else a seeded random subset.</summary>
+    public int? TrainSamples { get; init; }
+
+    /// <summary>Test images used: null for all 10,000, else the first ones (the test set is never shuffled).</summary>
+    public int? TestSamples { get; init; }
+
+    public int[] Seeds { get; init; } = [0, 1, 2];
+
+    /// <summary>The report's scale: all of MNIST, 70 epochs.</summary>
+    public static CnnTrainingConfig Full { get; } = new();
+
+    /// <summary>CI scale: 6,000 training and the first 2,000 test images, 8 epochs.</summary>
+    public static CnnTrainingConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 6_000, TestSamples = 2_000 };
+
+    public static CnnTrainingConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+}
+
+/// <summary>One CNN trained from one seed: metrics of every epoch.</summary>
+public sealed record CnnRun(string Net, int Seed, long Parameters, EpochMetrics[] Epochs);
+
+public sealed record CnnTrainingResult(CnnTrainingConfig Config, CnnRun[] Runs)
+{
+    public CnnRun Run(string net, int seed) => Runs.Single(r => r.Net == net && r.Seed == seed);
+}
+
+public static class CnnTraining
+{
+    public static CnnTrainingResult Run(CnnTrainingConfig config, RunContext context)
+    {
+        var mnist = context.Mnist();
+        var jobs = (from seed in config.Seeds from net in config.Nets select (seed, net)).ToList();
+        using var progress = context.Observer.Start($"1-1 MNIST CNNs: {jobs.Count} trainings x {config.Epochs} epochs", jobs.Count * config.Epochs);
+        var runs = context.Map(jobs, job => Train(config, mnist, job.net, job.seed, progress));
+        return new CnnTrainingResult(config, runs.ToArray());
+    }
+
+    private static CnnRun Train(CnnTrainingConfig config, MnistData mnist, CnnSpec spec, int seed, IProgressTask progress)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(Seeds.Derive(seed, "mnist-cnn", spec.Name));
+        var train = mnist.Train.Subset(config.TrainSamples, generator);
+        var test = config.TestSamples is { } n ? new TensorSet(mnist.Test.Inputs.narrow(0, 0, n), mnist.Test.Targets.narrow(0, 0, n)) : mnist.Test;
+        using var model = new Homework.Models.MnistCnn(spec.Widths, spec.Name).InitializeWith(generator);
+        var trainer = new Trainer(new TrainingOptions
+        {
+            Epochs = config.Epochs,
+            BatchSize = config.BatchSize,
+            LearningRate = config.LearningRate,
+            Loss = LossKind.CrossEntropy,
+            EvaluateTrain = true,
+        })
+        {
+            Progress = progress,
+            RunName = $"{spec.Name}, seed {seed}",
+        };
+        var history = trainer.Fit(model, train, test, generator);
+        return new CnnRun(spec.Name, seed, model.ParameterCount(), history.ToArray());
+    }
+}
