@@ -32,6 +32,39 @@ public static class Catalog
             Claims = CnnTrainingClaims.All,
             Figures = CnnTrainingFigures.All,
         },
+        new Experiment<OptimizationPathsConfig, OptimizationPathsResult>
+        {
+            Name = "optimization-paths",
+            Title = "Weights of eight training series of a 57-parameter net, projected by PCA",
+            Part = "1-2",
+            Preset = OptimizationPathsConfig.For,
+            RunTyped = OptimizationPaths.Run,
+            Config = r => r.Config,
+            Claims = OptimizationClaims.All.Where(c => c.Experiment == "optimization-paths").ToList(),
+            Figures = OptimizationFigures.All.Where(f => f.Experiment == "optimization-paths").ToList(),
+        },
+        new Experiment<GradientNormConfig, GradientNormResult>
+        {
+            Name = "gradient-norm",
+            Title = "Loss and gradient norm per epoch while fitting sin(5πx)/(5πx)",
+            Part = "1-2",
+            Preset = GradientNormConfig.For,
+            RunTyped = GradientNorm.Run,
+            Config = r => r.Config,
+            Claims = OptimizationClaims.All.Where(c => c.Experiment == "gradient-norm").ToList(),
+            Figures = OptimizationFigures.All.Where(f => f.Experiment == "gradient-norm").ToList(),
+        },
+        new Experiment<MinimalRatioConfig, MinimalRatioResult>
+        {
+            Name = "minimal-ratio",
+            Title = "Minimal ratio of the Hessian at near-critical points against the loss",
+            Part = "1-2",
+            Preset = MinimalRatioConfig.For,
+            RunTyped = MinimalRatio.Run,
+            Config = r => r.Config,
+            Claims = OptimizationClaims.All.Where(c => c.Experiment == "minimal-ratio").ToList(),
+            Figures = OptimizationFigures.All.Where(f => f.Experiment == "minimal-ratio").ToList(),
+        },
     ];
 
     public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);

@@ -16,5 +16,7 @@ internal static class Evidence
         return $"{list.Count(v => v)} of {list.Count}";
     }
 
-    public static double Mean(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
+    /// <summary>0.123 as "12.3%" (or with other <paramref name="decimals"/>), whatever the culture.</summary>
+    public static string Percent(double share, int decimals = 1) =>
+        (share * 100).ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture) + "%";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Homework.Experiments.Golden;
 using Homework.Experiments.Runs;
 using Homework.Experiments.Training;
@@ -67,8 +66,8 @@ public static class CnnTrainingClaims
             seeds.Add(new SeedEvidence(seed, holds, metrics));
         }
         string summary = $"flattened in {Evidence.Count(seeds.Select(s => s.Holds))} seeds; last-quarter share of the loss decrease " +
-                         $"{shares.Min().ToString("P1", CultureInfo.InvariantCulture)}-{shares.Max().ToString("P1", CultureInfo.InvariantCulture)}";
-        return new ClaimEvidence(seeds, Evidence.None, summary.Replace(" %", "%"));
+                         $"{Evidence.Percent(shares.Min())}-{Evidence.Percent(shares.Max())}";
+        return new ClaimEvidence(seeds, Evidence.None, summary);
     }
 
     private static ClaimEvidence TrainBeatsTest(CnnTrainingResult result)

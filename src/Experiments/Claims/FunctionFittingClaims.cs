@@ -1,4 +1,4 @@
-using System.Globalization;
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Golden;
 using Homework.Experiments.Runs;
 using Homework.Experiments.Training;
@@ -123,7 +123,7 @@ public static class FunctionFittingClaims
         }
         var reached = epochs.Where(e => e is not null).Select(e => e!.Value).ToList();
         string summary = $"{reached.Count} of {epochs.Count} fits converged" +
-                         (reached.Count > 0 ? $", at epoch {reached.Min():N0}-{reached.Max():N0} (median {Median(reached):N0})" : "");
+                         (reached.Count > 0 ? $", at epoch {reached.Min():N0}-{reached.Max():N0} (median {Statistics.Median(reached.Select(e => (double)e)):N0})" : "");
         return new ClaimEvidence(seeds, Evidence.None, summary);
     }
 
@@ -155,7 +155,7 @@ public static class FunctionFittingClaims
             seeds.Add(new SeedEvidence(seed, rule(edgeRates, middleRates), metrics));
         }
         string summary = $"{summaryWords} {Evidence.Count(seeds.Select(s => s.Holds))} seeds; mean sign error edge/middle: " +
-                         string.Join(", ", config.Nets.Select(n => $"{n.Name} {Percent(Evidence.Mean(edgeMeans[n.Name]))}/{Percent(Evidence.Mean(middleMeans[n.Name]))}"));
+                         string.Join(", ", config.Nets.Select(n => $"{n.Name} {Evidence.Percent(Statistics.Mean(edgeMeans[n.Name]))}/{Evidence.Percent(Statistics.Mean(middleMeans[n.Name]))}"));
         return new ClaimEvidence(seeds, Evidence.None, summary);
     }
 
@@ -174,11 +174,4 @@ public static class FunctionFittingClaims
 
     private static string Slug(TargetFunction function) => function.ToString().ToLowerInvariant();
 
-    private static string Percent(double value) => value.ToString("0.0%", CultureInfo.InvariantCulture);
-
-    private static double Median(List<int> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
-    }
 }

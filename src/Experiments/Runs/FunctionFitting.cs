@@ -107,10 +107,20 @@ public static class FunctionFitting
         };
     }
 
-    public static double[] Grid(FunctionFittingConfig config) =>
-        Enumerable.Range(1, config.Points)
-            .Select(i => config.DomainStart + (config.DomainEnd - config.DomainStart) * i / config.Points)
-            .ToArray();
+    public static double[] Grid(FunctionFittingConfig config) => Grid(config.DomainStart, config.DomainEnd, config.Points);
+
+    /// <summary>x_i = start + (end − start)·i/points for i = 1..points: a dense grid on (start, end].</summary>
+    public static double[] Grid(double start, double end, int points) =>
+        Enumerable.Range(1, points).Select(i => start + (end - start) * i / points).ToArray();
+
+    /// <summary>Inputs (N,1) and targets (N,1) of <paramref name="function"/> on <paramref name="x"/>.</summary>
+    public static TensorSet Tensors(TargetFunction function, double[] x, ScalarType dtype = ScalarType.Float32)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = tensor(x, [x.Length, 1], float64).to(dtype);
+        var targets = tensor(x.Select(v => Evaluate(function, v)).ToArray(), [x.Length, 1], float64).to(dtype);
+        return new TensorSet(inputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope());
+    }
 
     public static FunctionFittingResult Run(FunctionFittingConfig config, RunContext context)
     {
@@ -126,9 +136,7 @@ public static class FunctionFitting
         using var scope = NewDisposeScope();
         using var generator = new Generator(Seeds.Derive(seed, "function-fitting", function.ToString(), net.Name));
         using var model = new Mlp(net.Widths, config.Activation, net.Name).InitializeWith(generator);
-        var inputs = tensor(x.Select(v => (float)v).ToArray(), [x.Length, 1]);
-        var targets = tensor(x.Select(v => (float)Evaluate(function, v)).ToArray(), [x.Length, 1]);
-        var data = new TensorSet(inputs, targets);
+        var data = Tensors(function, x);
 
         var trainer = new Trainer(new TrainingOptions
         {
@@ -147,7 +155,7 @@ public static class FunctionFitting
         model.eval();
         float[] prediction;
         using (no_grad())
-            prediction = model.forward(inputs).data<float>().ToArray();
+            prediction = model.forward(data.Inputs).data<float>().ToArray();
         return new FunctionFit(function, net.Name, seed, model.ParameterCount(), net.Widths.Length - 2,
             history.Select(h => (float)h.Loss).ToArray(), prediction);
     }

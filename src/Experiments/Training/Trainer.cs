@@ -120,7 +120,7 @@ public sealed class Trainer(TrainingOptions options)
                     step++;
                     AfterBackward?.Invoke(new StepInfo(epoch, step, loss));
                     optimizer.step();
-                    sum += loss.item<float>() * size;
+                    sum += loss.ToDouble() * size;
                     seen += size;
                 }
             }
@@ -159,7 +159,7 @@ public sealed class Trainer(TrainingOptions options)
             var x = set.Inputs.narrow(0, start, size);
             var y = set.Targets.narrow(0, start, size);
             var output = model.forward(x);
-            lossSum += LossOf(output, y, nn.Reduction.Sum).item<float>();
+            lossSum += LossOf(output, y, nn.Reduction.Sum).ToDouble();
             if (Options.Loss == LossKind.CrossEntropy)
                 correct += output.argmax(1).eq(y).sum().item<long>();
         }

@@ -1,0 +1,97 @@
+using Homework.Experiments.Core;
+using Homework.Experiments.Training;
+using Homework.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Runs;
+
+/// <summary>
+/// Report 1-2, "Gradient norm observation": a net fits sin(5πx)/(5πx) with Adam while the
+/// loss and the L2 norm of the gradient of all parameters are recorded at every epoch
+/// (and at every iteration, when an epoch has several).
+/// </summary>
+public sealed record GradientNormConfig
+{
+    /// <summary>The 57-parameter net of part 1-2 (1-4-8-1).</summary>
+    public int[] Widths { get; init; } = [1, 4, 8, 1];
+
+    public Activation Activation { get; init; } = Activation.LeakyRelu;
+
+    /// <summary>Grid points on (0, 1].</summary>
+    public int Points { get; init; } = 1000;
+
+    /// <summary>Samples per step; null is full batch (one iteration an epoch).</summary>
+    public int? BatchSize { get; init; }
+
+    public int Epochs { get; init; } = 5_000;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
+
+    public static GradientNormConfig Full { get; } = new();
+
+    /// <summary>CI scale: 2,000 epochs, three seeds.</summary>
+    public static GradientNormConfig Quick { get; } = new() { Epochs = 2_000, Seeds = [0, 1, 2] };
+
+    public static GradientNormConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+}
+
+/// <param name="Loss">Mean training loss of every epoch.</param>
+/// <param name="GradientNorm">Mean gradient L2 norm over each epoch's iterations.</param>
+/// <param name="IterationGradientNorm">Gradient L2 norm at every iteration.</param>
+public sealed record GradientNormRun(int Seed, float[] Loss, float[] GradientNorm, float[] IterationGradientNorm);
+
+public sealed record GradientNormResult(GradientNormConfig Config, GradientNormRun[] Runs)
+{
+    public GradientNormRun Run(int seed) => Runs.Single(r => r.Seed == seed);
+}
+
+public static class GradientNorm
+{
+    public static GradientNormResult Run(GradientNormConfig config, RunContext context)
+    {
+        double[] x = FunctionFitting.Grid(0, 1, config.Points);
+        using var progress = context.Observer.Start($"1-2 gradient norm: {config.Seeds.Length} trainings x {config.Epochs:N0} epochs", config.Seeds.Length * config.Epochs);
+        var runs = context.Map(config.Seeds, seed => Train(config, x, seed, progress));
+        return new GradientNormResult(config, runs.ToArray());
+    }
+
+    /// <summary>‖∇θ‖₂ over every parameter's current gradient.</summary>
+    public static double Norm(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToList();
+        return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().ToDouble();
+    }
+
+    private static GradientNormRun Train(GradientNormConfig config, double[] x, int seed, IProgressTask progress)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(Seeds.Derive(seed, "gradient-norm"));
+        using var model = new Mlp(config.Widths, config.Activation).InitializeWith(generator);
+        var data = FunctionFitting.Tensors(TargetFunction.Sinc, x);
+        var iterationNorms = new List<float>();
+        var epochNorms = new List<float>();
+        int epochStart = 0;
+        var history = new Trainer(new TrainingOptions
+        {
+            Epochs = config.Epochs,
+            BatchSize = config.BatchSize,
+            LearningRate = config.LearningRate,
+            Loss = LossKind.MeanSquaredError,
+        })
+        {
+            Progress = progress,
+            RunName = $"gradient-norm run, seed {seed}",
+            AfterBackward = _ => iterationNorms.Add((float)Norm(model.parameters())),
+            AfterEpoch = _ =>
+            {
+                epochNorms.Add((float)iterationNorms.Skip(epochStart).Average(v => (double)v));
+                epochStart = iterationNorms.Count;
+            },
+        }.Fit(model, data, test: null, generator);
+        return new GradientNormRun(seed, history.Select(h => (float)h.Loss).ToArray(), epochNorms.ToArray(), iterationNorms.ToArray());
+    }
+}

@@ -1,0 +1,121 @@
+using Homework.Experiments.Analysis;
+using Homework.Experiments.Core;
+using Homework.Experiments.Training;
+using Homework.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Runs;
+
+/// <summary>
+/// Report 1-2, "Visualize the optimization process": a 57-parameter net (1-4-8-1) fits
+/// sin(5πx)/(5πx) with Adam in eight independent series; every few epochs the weights are
+/// collected with the loss, and PCA (fitted once on every collected vector of every series)
+/// projects them to two dimensions, for one layer and for the whole model.
+/// </summary>
+public sealed record OptimizationPathsConfig
+{
+    /// <summary>Three fully connected layers, 57 parameters.</summary>
+    public int[] Widths { get; init; } = [1, 4, 8, 1];
+
+    /// <summary>Same nonlinearity as part 1-1, for the same reason (narrow ReLU layers die).</summary>
+    public Activation Activation { get; init; } = Activation.LeakyRelu;
+
+    /// <summary>Grid points on (0, 1].</summary>
+    public int Points { get; init; } = 1000;
+
+    /// <summary>Minibatch size: 20 steps an epoch on 1,000 points.</summary>
+    public int BatchSize { get; init; } = 50;
+
+    /// <summary>The report's 60 epochs per series.</summary>
+    public int Epochs { get; init; } = 60;
+
+    /// <summary>Collect the weights every this many epochs (the homework's 3), plus the initial weights.</summary>
+    public int CollectEvery { get; init; } = 3;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>The layer shown in figure 7: the report's "second layer" (4 -> 8, weights and biases).</summary>
+    public string Layer { get; init; } = "fc2";
+
+    /// <summary>One series per seed: the report's eight.</summary>
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4, 5, 6, 7];
+
+    public static OptimizationPathsConfig Full { get; } = new();
+
+    /// <summary>CI scale: the same eight series with a 30-epoch schedule.</summary>
+    public static OptimizationPathsConfig Quick { get; } = new() { Epochs = 30 };
+
+    public static OptimizationPathsConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+}
+
+/// <summary>One collected point of a series: when, the loss there, and the weights.</summary>
+public sealed record WeightSnapshot(int Epoch, double Loss, double[] Model, double[] Layer);
+
+/// <summary>One series: its snapshots and their 2-D projections (model and layer PCA).</summary>
+public sealed record OptimizationPath(int Seed, WeightSnapshot[] Snapshots, double[][] ModelPca, double[][] LayerPca);
+
+public sealed record OptimizationPathsResult(
+    OptimizationPathsConfig Config, OptimizationPath[] Paths, double[] ModelExplainedVariance, double[] LayerExplainedVariance);
+
+public static class OptimizationPaths
+{
+    public static OptimizationPathsResult Run(OptimizationPathsConfig config, RunContext context)
+    {
+        if (config.CollectEvery < 1) throw new UsageException($"collectEvery must be at least 1; got {config.CollectEvery}.");
+        double[] x = FunctionFitting.Grid(0, 1, config.Points);
+        using var progress = context.Observer.Start($"1-2 optimization paths: {config.Seeds.Length} series x {config.Epochs} epochs", config.Seeds.Length * config.Epochs);
+        var series = context.Map(config.Seeds, seed => Collect(config, x, seed, progress));
+
+        // One PCA over every collected vector of every series, so that all paths share axes.
+        var all = series.SelectMany(s => s).ToList();
+        var model = Pca.Fit(all.Select(s => s.Model).ToList());
+        var layer = Pca.Fit(all.Select(s => s.Layer).ToList());
+        var paths = new List<OptimizationPath>();
+        int offset = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            int n = series[i].Length;
+            paths.Add(new OptimizationPath(config.Seeds[i], series[i], model.Projections[offset..(offset + n)], layer.Projections[offset..(offset + n)]));
+            offset += n;
+        }
+        return new OptimizationPathsResult(config, paths.ToArray(), model.ExplainedVariance, layer.ExplainedVariance);
+    }
+
+    private static WeightSnapshot[] Collect(OptimizationPathsConfig config, double[] x, int seed, IProgressTask progress)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(Seeds.Derive(seed, "optimization-paths"));
+        using var model = new Mlp(config.Widths, config.Activation).InitializeWith(generator);
+        var data = FunctionFitting.Tensors(TargetFunction.Sinc, x);
+        var layerParameters = model.named_parameters().Where(p => p.name.Split('.').Contains(config.Layer)).Select(p => p.parameter).ToList();
+        if (layerParameters.Count == 0)
+            throw new UsageException($"The net has no layer '{config.Layer}'. Valid layers: {string.Join(", ", model.named_parameters().Select(p => p.name.Split('.')[^2]).Distinct())}.");
+        WeightSnapshot Snapshot(int epoch, double loss) => new(epoch, loss, Flatten(model.parameters()), Flatten(layerParameters));
+
+        var snapshots = new List<WeightSnapshot>();
+        var trainer = new Trainer(new TrainingOptions
+        {
+            Epochs = config.Epochs,
+            BatchSize = config.BatchSize,
+            LearningRate = config.LearningRate,
+            Loss = LossKind.MeanSquaredError,
+            EvaluateTrain = true,
+            EvaluateEvery = config.CollectEvery,
+        })
+        {
+            Progress = progress,
+            RunName = $"optimization path, seed {seed}",
+            AfterEpoch = m => { if (m.Train is { } train) snapshots.Add(Snapshot(m.Epoch, train.Loss)); },
+        };
+        snapshots.Add(Snapshot(0, trainer.Evaluate(model, data).Loss));
+        trainer.Fit(model, data, test: null, generator);
+        return snapshots.ToArray();
+    }
+
+    private static double[] Flatten(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        return cat(parameters.Select(p => p.detach().flatten().to(float64)).ToList(), 0).data<double>().ToArray();
+    }
+}
