@@ -1,5 +1,6 @@
 // The build of the Homework harness. Run it through ./build.sh (which restores the pinned
-// cake.tool first): ./build.sh --target=<Target> [--profile=quick|full] [--configuration=Release].
+// cake.tool first): ./build.sh --target=<Target> [--profile=quick|full] [--configuration=Release]
+// [--base=<git revision>].
 // Every target is a thin call into `dotnet` or the harness's own command line; the logic
 // lives in src/ where the tests reach it.
 
@@ -71,6 +72,13 @@ Task("AcceptSnapshots")
     p.Homework("accept");
 });
 
+Task("GoldenDiff")
+    .Description("Print the golden-metric changes of the working tree against --base (default: the merge base with main) and write them to artifacts/golden-diff.md.")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework("diff --output artifacts/golden-diff.md" + (p.Base is null ? "" : $" --base \"{p.Base}\""));
+});
+
 Task("Outputs")
     .Description("Figures and report from the saved results of --profile (no training).")
     .IsDependentOn("Figures")
@@ -82,13 +90,14 @@ Task("Publish")
     .IsDependentOn("Outputs");
 
 Task("CI")
-    .Description("What CI runs: build, every test (quick reproduction included) with trx results, then figures and report from the runs the tests saved.")
+    .Description("What CI runs: build, every test (quick reproduction included) with trx results, the golden-metric diff for the job summary, then figures and report from the runs the tests saved.")
     .IsDependentOn("TestAll")
+    .IsDependentOn("GoldenDiff")
     .IsDependentOn("Outputs");
 
 RunTarget(target);
 
-/// <summary>Typed build context: paths, configuration and the profile argument.</summary>
+/// <summary>Typed build context: paths, configuration, the profile and the golden diff's base revision.</summary>
 public sealed class BuildParameters
 {
     private readonly ICakeContext context;
@@ -103,6 +112,7 @@ public sealed class BuildParameters
         Artifacts = Root.Combine("artifacts");
         Configuration = context.Argument("configuration", "Release");
         Profile = context.Argument("profile", "quick").ToLowerInvariant();
+        Base = context.Argument<string>("base", null);
         if (Profile != "quick" && Profile != "full")
             throw new ArgumentException($"Unknown --profile={Profile}. Valid profiles: quick, full.");
         context.Information($"Homework build: profile {Profile}, configuration {Configuration}, root {Root}");
@@ -113,6 +123,9 @@ public sealed class BuildParameters
     public DirectoryPath Artifacts { get; }
     public string Configuration { get; }
     public string Profile { get; }
+
+    /// <summary>The revision GoldenDiff compares with; null lets the harness choose (the merge base with main).</summary>
+    public string Base { get; }
 
     public DotNetTestSettings TestSettings(string name) => new DotNetTestSettings
     {

@@ -99,10 +99,32 @@ public sealed class AcceptCommand : Command<CommonSettings>
     public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
-        var accepted = GoldenStore.AcceptAll(Path.Combine(paths.Root, "tests", "Reproduction", "Golden"));
+        var accepted = GoldenStore.AcceptAll(paths.GoldenRoot);
         foreach (string file in accepted)
             AnsiConsole.MarkupLine($"[green]accepted[/] {Markup.Escape(Path.GetRelativePath(paths.Root, file))}");
         AnsiConsole.MarkupLine(accepted.Count == 0 ? "Nothing to accept: no *.received.json files." : $"Accepted {accepted.Count} file(s); review them with `git diff` and commit.");
+        return 0;
+    }
+}
+
+/// <summary>`diff`: the golden-metric changes of the working tree against a git revision, or of the received files, as Markdown.</summary>
+public sealed class DiffCommand : Command<DiffSettings>
+{
+    public override int Execute(CommandContext context, DiffSettings settings, CancellationToken cancellation)
+    {
+        var paths = settings.Paths();
+        var tolerances = Catalog.Claims.ToDictionary(c => c.Id, c => c.Tolerances);
+        var diff = settings.Received
+            ? GoldenDiff.OfReceived(paths.Root, tolerances)
+            : GoldenDiff.AgainstRevision(paths.Root, settings.Base, tolerances);
+        string markdown = diff.ToMarkdown();
+        // Plain text, not Spectre markup: Spectre would wrap the table rows at the terminal's width.
+        Console.Out.Write(markdown);
+        if (settings.Output is { } output)
+        {
+            AtomicFile.WriteAllText(output, markdown);
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.GetFullPath(output))}");
+        }
         return 0;
     }
 }

@@ -22,6 +22,11 @@ public static class HomeworkApp
             config.AddCommand<FiguresCommand>("figures").WithDescription("Draw every figure from saved results into artifacts/figures/.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write artifacts/report.md from saved results.");
             config.AddCommand<AcceptCommand>("accept").WithDescription("Accept every received golden file (rename *.received.json to *.verified.json).");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("Print the golden-metric changes against a git revision (verdict flips, metric deltas with their tolerances, added and removed files) as Markdown.")
+                .WithExample("diff")
+                .WithExample("diff", "--base", "HEAD~1", "--output", "artifacts/golden-diff.md")
+                .WithExample("diff", "--received");
             config.AddCommand<ListCommand>("list").WithDescription("List the experiments, their figures and claims.");
             config.SetExceptionHandler((exception, _) =>
             {

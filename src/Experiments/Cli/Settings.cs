@@ -85,3 +85,23 @@ public sealed class ReportSettings : ProfileSettings
     [Description("Also copy the report and figures into artifacts/reference/ (the committed copy the README shows).")]
     public bool Reference { get; init; }
 }
+
+public sealed class DiffSettings : CommonSettings
+{
+    [CommandOption("-b|--base <REV>")]
+    [Description("Git revision to compare the working tree's golden files with (default: the merge base with main, else HEAD).")]
+    public string? Base { get; init; }
+
+    [CommandOption("--received")]
+    [Description("Compare the received golden files with their verified files instead: the table to read before accepting.")]
+    public bool Received { get; init; }
+
+    [CommandOption("-o|--output <FILE>")]
+    [Description("Also write the Markdown to this file, e.g. artifacts/golden-diff.md.")]
+    public string? Output { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        Received && Base is not null
+            ? Spectre.Console.ValidationResult.Error("--received compares received files with verified ones, not with a revision: drop --base.")
+            : base.Validate();
+}

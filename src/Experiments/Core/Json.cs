@@ -15,16 +15,19 @@ public static class Json
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options) + "\n";
 
-    public static T Deserialize<T>(string json, string source)
+    private const string RegenerateFix = "Delete the file and run again to regenerate it.";
+
+    /// <summary>Parses <paramref name="json"/>; errors name <paramref name="source"/> and end with <paramref name="fix"/>.</summary>
+    public static T Deserialize<T>(string json, string source, string fix = RegenerateFix)
     {
         try
         {
             return JsonSerializer.Deserialize<T>(json, Options)
-                ?? throw new HomeworkException($"{source}: the JSON is empty (null). Delete the file and run again to regenerate it.");
+                ?? throw new HomeworkException($"{source}: the JSON is empty (null). {fix}");
         }
         catch (JsonException e)
         {
-            throw new HomeworkException($"{source}: not a valid {typeof(T).Name} ({e.Message}). Delete the file and run again to regenerate it.", e);
+            throw new HomeworkException($"{source}: not a valid {typeof(T).Name} ({e.Message}). {fix}", e);
         }
     }
 

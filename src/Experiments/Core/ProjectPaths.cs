@@ -24,8 +24,14 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
     /// <summary><c>artifacts/reference/</c>: the committed figures and report of the last full-profile run.</summary>
     public string Reference => Path.Combine(Artifacts, "reference");
 
+    /// <summary>Where the golden files live, relative to the root and with <c>/</c> as git names paths.</summary>
+    public const string GoldenFolder = "tests/Reproduction/Golden";
+
+    /// <summary>The golden files of every profile: <c>tests/Reproduction/Golden/</c>.</summary>
+    public string GoldenRoot => Path.Combine(Root, GoldenFolder.Replace('/', Path.DirectorySeparatorChar));
+
     /// <summary>The golden files of a profile: <c>tests/Reproduction/Golden/&lt;profile&gt;/</c>.</summary>
-    public string GoldenDirectory(Profile profile) => Path.Combine(Root, "tests", "Reproduction", "Golden", profile.Slug());
+    public string GoldenDirectory(Profile profile) => Path.Combine(GoldenRoot, profile.Slug());
 
     /// <summary>
     /// Finds the repository root above the current directory or above this program, and

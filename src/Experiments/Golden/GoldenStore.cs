@@ -84,23 +84,37 @@ public sealed class GoldenStore(string directory)
     }
 
     /// <summary>Reads a verified or received file; a malformed one gives an error naming the file.</summary>
-    public static GoldenRecord Read(string path)
+    public static GoldenRecord Read(string path) => Validate(Json.Read<GoldenRecord>(path), path);
+
+    /// <summary>
+    /// Parses golden-file text that is not a file of this checkout, such as a golden file at a
+    /// past git revision; <paramref name="source"/> names it in errors, <paramref name="fix"/> says what to do.
+    /// </summary>
+    public static GoldenRecord Parse(string json, string source, string fix) => Validate(Json.Deserialize<GoldenRecord>(json, source, fix), source);
+
+    private static GoldenRecord Validate(GoldenRecord record, string source)
     {
-        var record = Json.Read<GoldenRecord>(path);
         if (string.IsNullOrWhiteSpace(record.Claim) || record.Seeds < 0 || record.Holds < 0 || record.Holds > record.Seeds)
-            throw new HomeworkException($"{path}: malformed golden file (claim '{record.Claim}', holds {record.Holds} of {record.Seeds} seeds).");
+            throw new HomeworkException($"{source}: malformed golden file (claim '{record.Claim}', holds {record.Holds} of {record.Seeds} seeds).");
         return record;
     }
 
     /// <summary>Every verified file under this store's directory.</summary>
-    public IEnumerable<string> VerifiedFiles() =>
-        System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.EnumerateFiles(Directory, "*" + VerifiedSuffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : [];
+    public IEnumerable<string> VerifiedFiles() => Files(VerifiedSuffix);
 
     /// <summary>Claim ids of the verified files in this store.</summary>
-    public IEnumerable<string> VerifiedClaimIds() =>
-        VerifiedFiles().Select(f => Path.GetRelativePath(Directory, f)[..^VerifiedSuffix.Length].Replace(Path.DirectorySeparatorChar, '/'));
+    public IEnumerable<string> VerifiedClaimIds() => ClaimIds(VerifiedSuffix);
+
+    /// <summary>Claim ids of the received files in this store: the runs that did not match, waiting for review.</summary>
+    public IEnumerable<string> ReceivedClaimIds() => ClaimIds(ReceivedSuffix);
+
+    private IEnumerable<string> Files(string suffix) =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.EnumerateFiles(Directory, "*" + suffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
+
+    private IEnumerable<string> ClaimIds(string suffix) =>
+        Files(suffix).Select(f => Path.GetRelativePath(Directory, f)[..^suffix.Length].Replace(Path.DirectorySeparatorChar, '/'));
 
     /// <summary>Verified files whose claim is not in <paramref name="claimIds"/>: golden data no test uses.</summary>
     public IReadOnlyList<string> Orphans(IEnumerable<string> claimIds)

@@ -32,7 +32,7 @@ public static class ReportWriter
             string verdict = check.Outcome is null ? "not run" : check.Outcome.Verdict == Verdict.Reproduced ? "reproduced" : "**not reproduced**";
             string seeds = check.Outcome is null ? "" : $"{check.Outcome.Holds}/{check.Outcome.Seeds}";
             string numbers = check.Outcome?.Evidence.Summary ?? check.Missing ?? "";
-            text.AppendLine($"| `{claim.Id}` | “{Cell(claim.Statement)}” | {verdict} | {seeds} | {Cell(numbers)} | {figures} |");
+            text.AppendLine($"| `{claim.Id}` | “{Markdown.Cell(claim.Statement)}” | {verdict} | {seeds} | {Markdown.Cell(numbers)} | {figures} |");
         }
 
         var failed = checks.Where(c => c.Outcome?.Verdict == Verdict.NotReproduced).ToList();
@@ -59,12 +59,10 @@ public static class ReportWriter
         foreach (var (experiment, info) in runs)
             text.AppendLine(info is null
                 ? $"| {experiment.Name} | {experiment.Part} | not run | | | |"
-                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Cell(info.Machine)}, LibTorch {info.Torch} |");
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Markdown.Cell(info.Machine)}, LibTorch {info.Torch} |");
         return text.ToString();
     }
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";
-
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
 }
