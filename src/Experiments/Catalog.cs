@@ -65,6 +65,28 @@ public static class Catalog
             Claims = OptimizationClaims.All.Where(c => c.Experiment == "minimal-ratio").ToList(),
             Figures = OptimizationFigures.All.Where(f => f.Experiment == "minimal-ratio").ToList(),
         },
+        new Experiment<RandomLabelsConfig, RandomLabelsResult>
+        {
+            Name = "random-labels",
+            Title = "Can a network fit random labels? Train and test loss per epoch",
+            Part = "1-3",
+            Preset = RandomLabelsConfig.For,
+            RunTyped = RandomLabels.Run,
+            Config = r => r.Config,
+            Claims = GeneralizationClaims.All.Where(c => c.Experiment == "random-labels").ToList(),
+            Figures = GeneralizationFigures.All.Where(f => f.Experiment == "random-labels").ToList(),
+        },
+        new Experiment<ParameterCountConfig, ParameterCountResult>
+        {
+            Name = "parameter-count",
+            Title = "Number of parameters vs generalization: final loss and accuracy of 3-hidden-layer nets",
+            Part = "1-3",
+            Preset = ParameterCountConfig.For,
+            RunTyped = ParameterCount.Run,
+            Config = r => r.Config,
+            Claims = GeneralizationClaims.All.Where(c => c.Experiment == "parameter-count").ToList(),
+            Figures = GeneralizationFigures.All.Where(f => f.Experiment == "parameter-count").ToList(),
+        },
     ];
 
     public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);

@@ -46,4 +46,17 @@ public static class Statistics
         }
         return ranks;
     }
+
+    /// <summary>Slope of the least-squares line of <paramref name="y"/> on <paramref name="x"/>.</summary>
+    public static double LeastSquaresSlope(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        double mx = x.Average(), my = y.Average();
+        double sxy = 0, sxx = 0;
+        for (int i = 0; i < x.Count; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        return sxx == 0 ? double.NaN : sxy / sxx;
+    }
 }

@@ -13,6 +13,10 @@ public sealed record TensorSet(Tensor Inputs, Tensor Targets)
     /// <summary>The rows at <paramref name="indices"/> (a copy).</summary>
     public TensorSet Select(Tensor indices) => new(Inputs.index_select(0, indices), Targets.index_select(0, indices));
 
+    /// <summary>The first <paramref name="count"/> rows in their order (a view), or the whole set when null.</summary>
+    public TensorSet First(int? count) =>
+        count is null || count >= Count ? this : new TensorSet(Inputs.narrow(0, 0, count.Value), Targets.narrow(0, 0, count.Value));
+
     /// <summary>
     /// A seeded random subset of <paramref name="count"/> rows, or the whole set when
     /// <paramref name="count"/> is null or not smaller than the set.

@@ -55,31 +55,36 @@ public static class Charts
     public static void IntegerTicks(IAxis axis) => axis.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
 
     public static string FormatPowerOfTen(double value) =>
-        value >= 1e-3 && value < 1e5 ? value.ToString("0.###", CultureInfo.InvariantCulture) : value.ToString("0e0", CultureInfo.InvariantCulture);
+        value >= 1e-3 && value < 1e4 ? value.ToString("0.###", CultureInfo.InvariantCulture) : value.ToString("0e0", CultureInfo.InvariantCulture);
 
     public static double[] Log10(IEnumerable<double> values) => values.Select(v => Math.Log10(Math.Max(v, 1e-12))).ToArray();
 
     /// <summary>
-    /// One curve per seed, faint, and their element-wise median in bold with a legend entry;
-    /// x is 1..n (epochs). With <paramref name="log"/> the values are drawn as log10.
+    /// One curve per seed, faint, and their element-wise median in bold with a legend entry.
+    /// x is 1..n (epochs) unless given; with <paramref name="log"/> the values are drawn as
+    /// log10; <paramref name="yAxis"/> puts the lines on another y axis (e.g. the right one).
     /// </summary>
-    public static void MedianLine(Plot plot, IReadOnlyList<double[]> curves, int colour, string label, bool log = false, bool dashed = false)
+    public static void MedianLine(Plot plot, IReadOnlyList<double[]> curves, int colour, string label,
+        bool log = false, bool dashed = false, double[]? x = null, IYAxis? yAxis = null)
     {
         double[] Y(IEnumerable<double> values) => log ? Log10(values) : values.ToArray();
-        double[] x = Epochs(curves.Min(c => c.Length));
+        x ??= Epochs(curves.Min(c => c.Length));
+        var pattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
         if (curves.Count > 1)
             foreach (var curve in curves)
             {
                 var faint = plot.Add.ScatterLine(x, Y(curve.Take(x.Length)));
                 faint.Color = Colour(colour).WithAlpha(0.2);
                 faint.LineWidth = 1;
-                faint.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+                faint.LinePattern = pattern;
+                if (yAxis is not null) faint.Axes.YAxis = yAxis;
             }
-        var median = plot.Add.ScatterLine(x, Y(Median(curves)));
+        var median = plot.Add.ScatterLine(x, Y(Median(curves).Take(x.Length)));
         median.Color = Colour(colour);
         median.LineWidth = 2.5f;
-        median.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+        median.LinePattern = pattern;
         median.LegendText = curves.Count > 1 ? $"{label} (median of {curves.Count} seeds)" : label;
+        if (yAxis is not null) median.Axes.YAxis = yAxis;
     }
 
     /// <summary>Element-wise median of several curves, over their common length.</summary>

@@ -74,7 +74,7 @@ public static class CnnTraining
         using var scope = NewDisposeScope();
         using var generator = new Generator(Seeds.Derive(seed, "mnist-cnn", spec.Name));
         var train = mnist.Train.Subset(config.TrainSamples, generator);
-        var test = config.TestSamples is { } n ? new TensorSet(mnist.Test.Inputs.narrow(0, 0, n), mnist.Test.Targets.narrow(0, 0, n)) : mnist.Test;
+        var test = mnist.Test.First(config.TestSamples);
         using var model = new Homework.Models.MnistCnn(spec.Widths, spec.Name).InitializeWith(generator);
         var trainer = new Trainer(new TrainingOptions
         {

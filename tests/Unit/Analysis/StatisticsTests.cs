@@ -26,4 +26,12 @@ public sealed class StatisticsTests
         Statistics.Median([3, 1, 2]).Should().Be(2);
         Statistics.Median([4, 1, 3, 2]).Should().Be(2.5);
     }
+
+    [Fact]
+    public void Least_squares_slope_of_a_noisy_line()
+    {
+        Statistics.LeastSquaresSlope([0, 1, 2, 3], [1, 3, 5, 7]).Should().Be(2);
+        Statistics.LeastSquaresSlope([0, 1, 2, 3], [0, 1.1, 1.9, 3]).Should().BeApproximately(0.98, 1e-12);
+        double.IsNaN(Statistics.LeastSquaresSlope([1, 1], [0, 5])).Should().BeTrue();
+    }
 }

@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Homework.Experiments.Core;
+
+// In-process: LibTorch's natives (and the Debian 12 fix of libLibTorchSharp.so) live in this
+// project's output folder, which a separately generated benchmark project would not have.
+TorchRuntime.EnsureLoaded();
+var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance);
+var config = DefaultConfig.Instance
+    .AddJob(job)
+    .WithArtifactsPath(Path.Combine(ProjectPaths.Discover().Artifacts, "benchmarks"))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+BenchmarkSwitcher.FromAssembly(typeof(Homework.Benchmarks.TrainingStepBenchmarks).Assembly).Run(args, config);
