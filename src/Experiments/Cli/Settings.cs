@@ -49,7 +49,7 @@ public sealed class RunSettings : ProfileSettings
     public string Experiment { get; init; } = "all";
 
     [CommandOption("-s|--set <KEY=VALUE>")]
-    [Description("Override a config field, e.g. --set epochs=500 --set seeds=[0,1]. Repeatable; needs one experiment.")]
+    [Description("Override a config field, e.g. --set epochs=500 --set seeds=[[0,1]]. Repeatable; needs one experiment.")]
     public string[] Overrides { get; init; } = [];
 
     [CommandOption("-j|--jobs <N>")]
