@@ -79,6 +79,15 @@ Task("GoldenDiff")
     p.Homework("diff --output artifacts/golden-diff.md" + (p.Base is null ? "" : $" --base \"{p.Base}\""));
 });
 
+Task("Benchmark")
+    .Description("Run the BenchmarkDotNet suite (tests/Benchmarks) in Release; results in artifacts/benchmarks/. --filter=<glob> narrows it.")
+    .Does<BuildParameters>(p =>
+{
+    DotNetRun(p.Root.CombineWithFilePath("tests/Benchmarks/Homework.Benchmarks.csproj").FullPath,
+        new ProcessArgumentBuilder().Append("--filter").AppendQuoted(Argument("filter", "*")),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
 Task("Outputs")
     .Description("Figures and report from the saved results of --profile (no training).")
     .IsDependentOn("Figures")
