@@ -87,6 +87,28 @@ public static class Catalog
             Claims = GeneralizationClaims.All.Where(c => c.Experiment == "parameter-count").ToList(),
             Figures = GeneralizationFigures.All.Where(f => f.Experiment == "parameter-count").ToList(),
         },
+        new Experiment<InterpolationConfig, InterpolationResult>
+        {
+            Name = FlatnessClaims.InterpolationExperiment,
+            Title = "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)",
+            Part = "1-3",
+            Preset = InterpolationConfig.For,
+            RunTyped = Interpolation.Run,
+            Config = r => r.Config,
+            Claims = FlatnessClaims.All.Where(c => c.Experiment == FlatnessClaims.InterpolationExperiment).ToList(),
+            Figures = FlatnessFigures.All.Where(f => f.Experiment == FlatnessClaims.InterpolationExperiment).ToList(),
+        },
+        new Experiment<SensitivityConfig, SensitivityResult>
+        {
+            Name = FlatnessClaims.SensitivityExperiment,
+            Title = "Loss, accuracy and input sensitivity of a 784-20-30-10 net against batch size (5 to 1,000)",
+            Part = "1-3",
+            Preset = SensitivityConfig.For,
+            RunTyped = Sensitivity.Run,
+            Config = r => r.Config,
+            Claims = FlatnessClaims.All.Where(c => c.Experiment == FlatnessClaims.SensitivityExperiment).ToList(),
+            Figures = FlatnessFigures.All.Where(f => f.Experiment == FlatnessClaims.SensitivityExperiment).ToList(),
+        },
     ];
 
     public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);

@@ -1,0 +1,204 @@
+using Homework.Experiments.Core;
+using Homework.Experiments.Data;
+using Homework.Experiments.Training;
+using Homework.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Runs;
+
+/// <summary>
+/// Report 1-3 part 2, "Flatness vs generalization": identical nets trained on MNIST with Adam
+/// (learning rate 0.001) and batch sizes from 5 to 1,000 for the same number of epochs; then
+/// loss and accuracy on the training and test sets, and the sensitivity of each net to its
+/// input measured three ways (figures 16 and 17).
+/// </summary>
+public sealed record SensitivityConfig
+{
+    /// <summary>
+    /// Two hidden layers, 784-20-30-10: 16,640 parameters (15,700 + 630 + 310). The report says
+    /// 16,630; no net with two hidden layers and all biases has exactly that many, and this is the
+    /// nearest natural one.
+    /// </summary>
+    public int[] Widths { get; init; } = [784, 20, 30, 10];
+
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary>The report's five batch sizes, "from five to one thousand".</summary>
+    public int[] BatchSizes { get; init; } = [5, 20, 64, 256, 1000];
+
+    /// <summary>Adam's learning rate for every net, the report's 0.001.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>
+    /// Passes over the training set, the same for every batch size (the report gives none): batch
+    /// 5 then takes 200 times as many steps as batch 1,000.
+    /// </summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Training images: null for all 60,000, else a seeded random subset shared by every net of a seed.</summary>
+    public int? TrainSamples { get; init; }
+
+    /// <summary>Test images for the test loss and accuracy: null for all 10,000, else the first ones.</summary>
+    public int? TestSamples { get; init; }
+
+    /// <summary>
+    /// The fixed evaluation set of the sensitivities: the first this many test images, the same
+    /// for every net. The report's measure cuts it into batches of each net's own batch size
+    /// (a last partial batch is dropped, so every batch has exactly that size).
+    /// </summary>
+    public int SensitivitySamples { get; init; } = 10_000;
+
+    /// <summary>Each seed trains one net per batch size, all from that seed's one set of initial weights.</summary>
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
+
+    /// <summary>All of MNIST, 10 epochs (120,000 steps at batch 5, 600 at batch 1,000), five seeds; sensitivities on the whole test set.</summary>
+    public static SensitivityConfig Full { get; } = new();
+
+    /// <summary>CI scale: 10,000 training images (seeded), the first 2,000 test images (also the sensitivity set), 8 epochs, three seeds.</summary>
+    public static SensitivityConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 10_000, TestSamples = 2_000, SensitivitySamples = 2_000, Seeds = [0, 1, 2] };
+
+    public static SensitivityConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+}
+
+/// <summary>One net trained with one batch size from one seed.</summary>
+/// <param name="Steps">Optimiser steps taken.</param>
+/// <param name="ReportSensitivity">
+/// S1 the report's way: the Frobenius norm of ∂L/∂X, L the mean cross-entropy of a batch of the
+/// net's own training batch size B and X that batch's (B,1,28,28) inputs, averaged over batches.
+/// Each sample's gradient is divided by B, so this is (1/B)·√(Σᵢ‖∂ℓᵢ/∂xᵢ‖²) ≈ rms‖∂ℓᵢ/∂xᵢ‖/√B: it
+/// shrinks like 1/√B whatever the net.
+/// </param>
+/// <param name="LossGradientSensitivity">S1 on the fixed set, per sample: the mean over the set of ‖∂ℓᵢ/∂xᵢ‖_F.</param>
+/// <param name="JacobianSensitivity">S2 (Novak et al. 2018): the mean over the set of ‖∂zᵢ/∂xᵢ‖_F, z the ten logits.</param>
+public sealed record SensitivityRun(
+    int BatchSize, int Seed, long Steps, double FinalEpochLoss, Evaluation Train, Evaluation Test,
+    double ReportSensitivity, double LossGradientSensitivity, double JacobianSensitivity);
+
+public sealed record SensitivityResult(SensitivityConfig Config, long Parameters, SensitivityRun[] Runs)
+{
+    public SensitivityRun Run(int batchSize, int seed) => Runs.Single(r => r.BatchSize == batchSize && r.Seed == seed);
+
+    /// <summary>The seed's runs in the order of <see cref="SensitivityConfig.BatchSizes"/>.</summary>
+    public IReadOnlyList<SensitivityRun> OfSeed(int seed) => Config.BatchSizes.Select(b => Run(b, seed)).ToList();
+}
+
+public static class Sensitivity
+{
+    public static SensitivityResult Run(SensitivityConfig config, RunContext context)
+    {
+        var mnist = context.Mnist();
+        // Smallest batches first: they take by far the longest, so they should not start last.
+        var jobs = (from batch in config.BatchSizes.Order() from seed in config.Seeds select (batch, seed)).ToList();
+        using var progress = context.Observer.Start($"1-3 sensitivity: {jobs.Count} trainings x {config.Epochs} epochs", jobs.Count * config.Epochs);
+        var runs = context.Map(jobs, job => Train(config, mnist, job.batch, job.seed, progress));
+        return new SensitivityResult(config, Mlp.CountParameters(config.Widths),
+            runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
+    }
+
+    private static SensitivityRun Train(SensitivityConfig config, MnistData mnist, int batchSize, int seed, IProgressTask progress)
+    {
+        using var scope = NewDisposeScope();
+        using var subsetGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "train-subset"));
+        var train = mnist.Train.Subset(config.TrainSamples, subsetGenerator);
+        var test = mnist.Test.First(config.TestSamples);
+        var probe = mnist.Test.First(config.SensitivitySamples);
+
+        // "Identical" nets: every batch size of a seed starts from the same initial weights.
+        using var initGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "init"));
+        using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
+        using var generator = new Generator(Seeds.Derive(seed, "sensitivity", "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        long steps = 0;
+        var trainer = new Trainer(new TrainingOptions
+        {
+            Epochs = config.Epochs,
+            BatchSize = batchSize,
+            LearningRate = config.LearningRate,
+            Loss = LossKind.CrossEntropy,
+        })
+        {
+            Progress = progress,
+            RunName = $"sensitivity net, batch {batchSize}, seed {seed}",
+            AfterBackward = _ => steps++,
+        };
+        var history = trainer.Fit(model, train, test: null, generator);
+
+        return new SensitivityRun(batchSize, seed, steps, history[^1].Loss,
+            trainer.Evaluate(model, train), trainer.Evaluate(model, test),
+            ReportMeasure(model, probe, batchSize), LossGradientNorm(model, probe), JacobianNorm(model, probe));
+    }
+
+    /// <summary>
+    /// The report's sensitivity: for each full batch of <paramref name="batchSize"/> samples, the
+    /// Frobenius norm of the gradient of the batch's mean cross-entropy with respect to the batch's
+    /// inputs; the mean over the batches. A last partial batch is dropped.
+    /// </summary>
+    public static double ReportMeasure(nn.Module<Tensor, Tensor> model, TensorSet set, int batchSize)
+    {
+        if (batchSize > set.Count) throw new UsageException($"The sensitivity set has {set.Count} samples, fewer than one batch of {batchSize}.");
+        model.eval();
+        double sum = 0;
+        long batches = set.Count / batchSize;
+        for (long b = 0; b < batches; b++)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = InputsWithGrad(set, b * batchSize, batchSize);
+            var loss = nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Mean);
+            sum += InputGradient(loss, x).norm().ToDouble();
+        }
+        model.train();
+        return sum / batches;
+    }
+
+    /// <summary>
+    /// Mean over the samples of ‖∂ℓᵢ/∂xᵢ‖_F, ℓᵢ the cross-entropy of sample i alone. One backward
+    /// per chunk of the summed loss gives every sample's own gradient in its row, because
+    /// samples do not interact (no batch normalisation).
+    /// </summary>
+    public static double LossGradientNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000)
+    {
+        model.eval();
+        double sum = 0;
+        for (long start = 0; start < set.Count; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(chunk, set.Count - start);
+            var (x, y) = InputsWithGrad(set, start, size);
+            var loss = nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Sum);
+            sum += InputGradient(loss, x).flatten(1).norm(1).sum().ToDouble(); // (n,1,28,28) -> (n,784) -> (n)
+        }
+        model.train();
+        return sum / set.Count;
+    }
+
+    /// <summary>
+    /// Mean over the samples of the Frobenius norm of the input-output Jacobian ∂zᵢ/∂xᵢ (10 x 784),
+    /// z the logits (Novak et al. 2018). One backward per logit k of Σᵢ zᵢₖ puts row k of every
+    /// sample's Jacobian in that sample's row of the input gradient; the squares are summed over k.
+    /// </summary>
+    public static double JacobianNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000)
+    {
+        model.eval();
+        double sum = 0;
+        for (long start = 0; start < set.Count; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(chunk, set.Count - start);
+            var (x, _) = InputsWithGrad(set, start, size);
+            var logits = model.forward(x); // (n,10)
+            var squares = zeros(size);
+            for (long k = 0; k < logits.shape[1]; k++)
+                squares += InputGradient(logits.select(1, k).sum(), x).flatten(1).square().sum(1); // (n,784) -> (n)
+            sum += squares.sqrt().sum().ToDouble();
+        }
+        model.train();
+        return sum / set.Count;
+    }
+
+    private static (Tensor X, Tensor Y) InputsWithGrad(TensorSet set, long start, long size) =>
+        (set.Inputs.narrow(0, start, size).detach().clone().requires_grad_(true), set.Targets.narrow(0, start, size));
+
+    /// <summary>∂<paramref name="output"/>/∂<paramref name="input"/>; the graph is kept (a second backward through a freed graph can end the process from native code).</summary>
+    private static Tensor InputGradient(Tensor output, Tensor input) =>
+        autograd.grad([output], [input], retain_graph: true)[0];
+}
