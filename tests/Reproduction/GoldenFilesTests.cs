@@ -1,5 +1,7 @@
 using System.Reflection;
 using Homework.Experiments;
+using Homework.Experiments.Core;
+using Homework.Experiments.Golden;
 
 namespace Homework.Tests.Reproduction;
 
@@ -24,9 +26,10 @@ public sealed class GoldenFilesTests
     }
 
     [Fact]
-    public void Every_golden_file_belongs_to_a_claim()
+    public void Every_golden_file_of_every_profile_belongs_to_a_claim()
     {
-        Harness.Golden.Orphans(Catalog.Claims.Select(c => c.Id))
-            .Should().BeEmpty("verified files that no claim uses are stale: delete them or restore their claim");
+        foreach (var profile in Profiles.All)
+            new GoldenStore(Harness.Paths.GoldenDirectory(profile)).Orphans(Catalog.Claims.Select(c => c.Id))
+                .Should().BeEmpty($"verified files of the {profile.Slug()} profile that no claim uses are stale: delete them or restore their claim");
     }
 }
