@@ -5,111 +5,36 @@ using Homework.Experiments.Runs;
 
 namespace Homework.Experiments;
 
-/// <summary>Every experiment of the report, with the claims and figures that read it.</summary>
+/// <summary>Every experiment of the report, with the claims and figures that read it (matched by experiment name).</summary>
 public static class Catalog
 {
-    public static IReadOnlyList<Experiment> Experiments { get; } =
+    private static readonly IReadOnlyList<Claim> AllClaims =
+        [.. FunctionFittingClaims.All, .. CnnTrainingClaims.All, .. OptimizationClaims.All, .. GeneralizationClaims.All, .. FlatnessClaims.All];
+
+    private static readonly IReadOnlyList<FigureSpec> AllFigures =
+        [.. FunctionFittingFigures.All, .. CnnTrainingFigures.All, .. OptimizationFigures.All, .. GeneralizationFigures.All, .. FlatnessFigures.All];
+
+    public static IReadOnlyList<Experiment> Experiments { get; } = EveryClaimAndFigureAttached(
     [
-        new Experiment<FunctionFittingConfig, FunctionFittingResult>
-        {
-            Name = FunctionFittingClaims.Experiment,
-            Title = "Deep vs shallow: three ~571-parameter nets fit sin(5πx)/(5πx) and sign(sin(5πx))",
-            Part = "1-1",
-            Preset = FunctionFittingConfig.For,
-            RunTyped = FunctionFitting.Run,
-            Config = r => r.Config,
-            Claims = FunctionFittingClaims.All,
-            Figures = FunctionFittingFigures.All,
-        },
-        new Experiment<CnnTrainingConfig, CnnTrainingResult>
-        {
-            Name = CnnTrainingClaims.Experiment,
-            Title = "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch",
-            Part = "1-1",
-            Preset = CnnTrainingConfig.For,
-            RunTyped = CnnTraining.Run,
-            Config = r => r.Config,
-            Claims = CnnTrainingClaims.All,
-            Figures = CnnTrainingFigures.All,
-        },
-        new Experiment<OptimizationPathsConfig, OptimizationPathsResult>
-        {
-            Name = "optimization-paths",
-            Title = "Weights of eight training series of a 57-parameter net, projected by PCA",
-            Part = "1-2",
-            Preset = OptimizationPathsConfig.For,
-            RunTyped = OptimizationPaths.Run,
-            Config = r => r.Config,
-            Claims = OptimizationClaims.All.Where(c => c.Experiment == "optimization-paths").ToList(),
-            Figures = OptimizationFigures.All.Where(f => f.Experiment == "optimization-paths").ToList(),
-        },
-        new Experiment<GradientNormConfig, GradientNormResult>
-        {
-            Name = "gradient-norm",
-            Title = "Loss and gradient norm per epoch while fitting sin(5πx)/(5πx)",
-            Part = "1-2",
-            Preset = GradientNormConfig.For,
-            RunTyped = GradientNorm.Run,
-            Config = r => r.Config,
-            Claims = OptimizationClaims.All.Where(c => c.Experiment == "gradient-norm").ToList(),
-            Figures = OptimizationFigures.All.Where(f => f.Experiment == "gradient-norm").ToList(),
-        },
-        new Experiment<MinimalRatioConfig, MinimalRatioResult>
-        {
-            Name = "minimal-ratio",
-            Title = "Minimal ratio of the Hessian at near-critical points against the loss",
-            Part = "1-2",
-            Preset = MinimalRatioConfig.For,
-            RunTyped = MinimalRatio.Run,
-            Config = r => r.Config,
-            Claims = OptimizationClaims.All.Where(c => c.Experiment == "minimal-ratio").ToList(),
-            Figures = OptimizationFigures.All.Where(f => f.Experiment == "minimal-ratio").ToList(),
-        },
-        new Experiment<RandomLabelsConfig, RandomLabelsResult>
-        {
-            Name = "random-labels",
-            Title = "Can a network fit random labels? Train and test loss per epoch",
-            Part = "1-3",
-            Preset = RandomLabelsConfig.For,
-            RunTyped = RandomLabels.Run,
-            Config = r => r.Config,
-            Claims = GeneralizationClaims.All.Where(c => c.Experiment == "random-labels").ToList(),
-            Figures = GeneralizationFigures.All.Where(f => f.Experiment == "random-labels").ToList(),
-        },
-        new Experiment<ParameterCountConfig, ParameterCountResult>
-        {
-            Name = "parameter-count",
-            Title = "Number of parameters vs generalization: final loss and accuracy of 3-hidden-layer nets",
-            Part = "1-3",
-            Preset = ParameterCountConfig.For,
-            RunTyped = ParameterCount.Run,
-            Config = r => r.Config,
-            Claims = GeneralizationClaims.All.Where(c => c.Experiment == "parameter-count").ToList(),
-            Figures = GeneralizationFigures.All.Where(f => f.Experiment == "parameter-count").ToList(),
-        },
-        new Experiment<InterpolationConfig, InterpolationResult>
-        {
-            Name = FlatnessClaims.InterpolationExperiment,
-            Title = "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)",
-            Part = "1-3",
-            Preset = InterpolationConfig.For,
-            RunTyped = Interpolation.Run,
-            Config = r => r.Config,
-            Claims = FlatnessClaims.All.Where(c => c.Experiment == FlatnessClaims.InterpolationExperiment).ToList(),
-            Figures = FlatnessFigures.All.Where(f => f.Experiment == FlatnessClaims.InterpolationExperiment).ToList(),
-        },
-        new Experiment<SensitivityConfig, SensitivityResult>
-        {
-            Name = FlatnessClaims.SensitivityExperiment,
-            Title = "Loss, accuracy and input sensitivity of a 784-20-30-10 net against batch size (5 to 1,000)",
-            Part = "1-3",
-            Preset = SensitivityConfig.For,
-            RunTyped = Sensitivity.Run,
-            Config = r => r.Config,
-            Claims = FlatnessClaims.All.Where(c => c.Experiment == FlatnessClaims.SensitivityExperiment).ToList(),
-            Figures = FlatnessFigures.All.Where(f => f.Experiment == FlatnessClaims.SensitivityExperiment).ToList(),
-        },
-    ];
+        Define<FunctionFittingConfig, FunctionFittingResult>("function-fitting", "1-1",
+            "Deep vs shallow: three ~571-parameter nets fit sin(5πx)/(5πx) and sign(sin(5πx))", FunctionFittingConfig.For, FunctionFitting.Run),
+        Define<CnnTrainingConfig, CnnTrainingResult>("mnist-cnn", "1-1",
+            "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", CnnTrainingConfig.For, CnnTraining.Run),
+        Define<OptimizationPathsConfig, OptimizationPathsResult>("optimization-paths", "1-2",
+            "Weights of eight training series of a 57-parameter net, projected by PCA", OptimizationPathsConfig.For, OptimizationPaths.Run),
+        Define<GradientNormConfig, GradientNormResult>("gradient-norm", "1-2",
+            "Loss and gradient norm per epoch while fitting sin(5πx)/(5πx)", GradientNormConfig.For, GradientNorm.Run),
+        Define<MinimalRatioConfig, MinimalRatioResult>("minimal-ratio", "1-2",
+            "Minimal ratio of the Hessian at near-critical points against the loss", MinimalRatioConfig.For, MinimalRatio.Run),
+        Define<RandomLabelsConfig, RandomLabelsResult>("random-labels", "1-3",
+            "Can a network fit random labels? Train and test loss per epoch", RandomLabelsConfig.For, RandomLabels.Run),
+        Define<ParameterCountConfig, ParameterCountResult>("parameter-count", "1-3",
+            "Number of parameters vs generalization: final loss and accuracy of 3-hidden-layer nets", ParameterCountConfig.For, ParameterCount.Run),
+        Define<InterpolationConfig, InterpolationResult>("interpolation", "1-3",
+            "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)", InterpolationConfig.For, Interpolation.Run),
+        Define<SensitivityConfig, SensitivityResult>("sensitivity", "1-3",
+            "Loss, accuracy and input sensitivity of a 784-20-30-10 net against batch size (5 to 1,000)", SensitivityConfig.For, Sensitivity.Run),
+    ]);
 
     public static IEnumerable<Claim> Claims => Experiments.SelectMany(e => e.Claims);
 
@@ -129,4 +54,28 @@ public static class Catalog
         ?? throw new UsageException($"Unknown claim '{id}'. Run `list` to see the claims.");
 
     public static Experiment ExperimentOf(Claim claim) => Find(claim.Experiment);
+
+    /// <summary>A claim or figure naming no defined experiment would silently vanish; refuse it instead.</summary>
+    private static IReadOnlyList<Experiment> EveryClaimAndFigureAttached(IReadOnlyList<Experiment> experiments)
+    {
+        var names = experiments.Select(e => e.Name).ToHashSet();
+        var stray = AllClaims.Where(c => !names.Contains(c.Experiment)).Select(c => $"claim {c.Id} -> {c.Experiment}")
+            .Concat(AllFigures.Where(f => !names.Contains(f.Experiment)).Select(f => $"figure {f.Number} -> {f.Experiment}")).ToList();
+        return stray.Count == 0 ? experiments
+            : throw new InvalidOperationException($"Claims or figures name an experiment that is not defined: {string.Join("; ", stray)}.");
+    }
+
+    private static Experiment Define<TConfig, TResult>(string name, string part, string title,
+        Func<Profile, TConfig> preset, Func<TConfig, RunContext, TResult> run)
+        where TConfig : notnull
+        where TResult : IExperimentResult<TConfig> => new Experiment<TConfig, TResult>
+    {
+        Name = name,
+        Part = part,
+        Title = title,
+        Preset = preset,
+        RunTyped = run,
+        Claims = AllClaims.Where(c => c.Experiment == name).ToList(),
+        Figures = AllFigures.Where(f => f.Experiment == name).ToList(),
+    };
 }

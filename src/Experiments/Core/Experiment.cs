@@ -39,16 +39,20 @@ public abstract class Experiment
     public abstract object ReadResult(string path);
 }
 
+/// <summary>A result record that carries the config it was produced with.</summary>
+public interface IExperimentResult<out TConfig>
+{
+    TConfig Config { get; }
+}
+
 /// <summary>An experiment with typed config and result.</summary>
 public sealed class Experiment<TConfig, TResult> : Experiment
     where TConfig : notnull
-    where TResult : notnull
+    where TResult : IExperimentResult<TConfig>
 {
     public required Func<Profile, TConfig> Preset { get; init; }
 
     public required Func<TConfig, RunContext, TResult> RunTyped { get; init; }
-
-    public required Func<TResult, TConfig> Config { get; init; }
 
     public override Type ConfigType => typeof(TConfig);
 
@@ -59,7 +63,7 @@ public sealed class Experiment<TConfig, TResult> : Experiment
 
     public override object Run(object config, RunContext context) => RunTyped((TConfig)config, context);
 
-    public override object ConfigOf(object result) => Config((TResult)result);
+    public override object ConfigOf(object result) => ((TResult)result).Config;
 
     public override object ReadResult(string path) => Json.Read<TResult>(path);
 }

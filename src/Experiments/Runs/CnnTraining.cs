@@ -53,7 +53,7 @@ public sealed record CnnTrainingConfig
 /// <summary>One CNN trained from one seed: metrics of every epoch.</summary>
 public sealed record CnnRun(string Net, int Seed, long Parameters, EpochMetrics[] Epochs);
 
-public sealed record CnnTrainingResult(CnnTrainingConfig Config, CnnRun[] Runs)
+public sealed record CnnTrainingResult(CnnTrainingConfig Config, CnnRun[] Runs) : IExperimentResult<CnnTrainingConfig>
 {
     public CnnRun Run(string net, int seed) => Runs.Single(r => r.Net == net && r.Seed == seed);
 }

@@ -86,7 +86,7 @@ public sealed record FunctionFit(
     TargetFunction Function, string Net, int Seed, long Parameters, int HiddenLayers, float[] Loss, float[] Prediction);
 
 /// <param name="X">The grid.</param>
-public sealed record FunctionFittingResult(FunctionFittingConfig Config, double[] X, FunctionFit[] Fits)
+public sealed record FunctionFittingResult(FunctionFittingConfig Config, double[] X, FunctionFit[] Fits) : IExperimentResult<FunctionFittingConfig>
 {
     public FunctionFit Fit(TargetFunction function, string net, int seed) =>
         Fits.Single(f => f.Function == function && f.Net == net && f.Seed == seed);

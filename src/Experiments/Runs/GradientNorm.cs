@@ -43,7 +43,7 @@ public sealed record GradientNormConfig
 /// <param name="IterationGradientNorm">Gradient L2 norm at every iteration.</param>
 public sealed record GradientNormRun(int Seed, float[] Loss, float[] GradientNorm, float[] IterationGradientNorm);
 
-public sealed record GradientNormResult(GradientNormConfig Config, GradientNormRun[] Runs)
+public sealed record GradientNormResult(GradientNormConfig Config, GradientNormRun[] Runs) : IExperimentResult<GradientNormConfig>
 {
     public GradientNormRun Run(int seed) => Runs.Single(r => r.Seed == seed);
 }

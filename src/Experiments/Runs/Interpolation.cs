@@ -110,7 +110,7 @@ public sealed record InterpolationCurve(
     public InterpolationPoint At(double alpha) => Points.MinBy(p => Math.Abs(p.Alpha - alpha))!;
 }
 
-public sealed record InterpolationResult(InterpolationConfig Config, long Parameters, InterpolationCurve[] Curves)
+public sealed record InterpolationResult(InterpolationConfig Config, long Parameters, InterpolationCurve[] Curves) : IExperimentResult<InterpolationConfig>
 {
     public InterpolationCurve Curve(string pair, Initialisation initialisation, int seed) =>
         Curves.SingleOrDefault(c => c.Pair == pair && c.Initialisation == initialisation && c.Seed == seed)

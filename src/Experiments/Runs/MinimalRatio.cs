@@ -61,7 +61,7 @@ public sealed record MinimalRatioConfig
 public sealed record CriticalPoint(
     int Seed, int Index, double Loss, double GradientNorm, double MinimalRatio, double FlatShare, double MinEigenvalue, double MaxEigenvalue);
 
-public sealed record MinimalRatioResult(MinimalRatioConfig Config, CriticalPoint[] Points)
+public sealed record MinimalRatioResult(MinimalRatioConfig Config, CriticalPoint[] Points) : IExperimentResult<MinimalRatioConfig>
 {
     public IEnumerable<CriticalPoint> OfSeed(int seed) => Points.Where(p => p.Seed == seed);
 }

@@ -56,7 +56,7 @@ public sealed record WeightSnapshot(int Epoch, double Loss, double[] Model, doub
 public sealed record OptimizationPath(int Seed, WeightSnapshot[] Snapshots, double[][] ModelPca, double[][] LayerPca);
 
 public sealed record OptimizationPathsResult(
-    OptimizationPathsConfig Config, OptimizationPath[] Paths, double[] ModelExplainedVariance, double[] LayerExplainedVariance);
+    OptimizationPathsConfig Config, OptimizationPath[] Paths, double[] ModelExplainedVariance, double[] LayerExplainedVariance) : IExperimentResult<OptimizationPathsConfig>;
 
 public static class OptimizationPaths
 {

@@ -58,7 +58,7 @@ public sealed record ParameterCountConfig
 /// <summary>One net after its training: size and final metrics on the whole training and test sets.</summary>
 public sealed record SizedNet(int Seed, int HiddenWidth, long Parameters, Evaluation Train, Evaluation Test);
 
-public sealed record ParameterCountResult(ParameterCountConfig Config, SizedNet[] Nets)
+public sealed record ParameterCountResult(ParameterCountConfig Config, SizedNet[] Nets) : IExperimentResult<ParameterCountConfig>
 {
     /// <summary>The nets of one seed, smallest first.</summary>
     public IReadOnlyList<SizedNet> OfSeed(int seed) => Nets.Where(n => n.Seed == seed).OrderBy(n => n.Parameters).ToList();

@@ -51,7 +51,7 @@ public sealed record RandomLabelsConfig
 /// <summary>One training on random labels: its metrics per epoch (training metrics against the random labels).</summary>
 public sealed record RandomLabelsRun(int Seed, long Parameters, EpochMetrics[] Epochs);
 
-public sealed record RandomLabelsResult(RandomLabelsConfig Config, RandomLabelsRun[] Runs);
+public sealed record RandomLabelsResult(RandomLabelsConfig Config, RandomLabelsRun[] Runs) : IExperimentResult<RandomLabelsConfig>;
 
 public static class RandomLabels
 {

@@ -75,7 +75,7 @@ public sealed record SensitivityRun(
     int BatchSize, int Seed, long Steps, double FinalEpochLoss, Evaluation Train, Evaluation Test,
     double ReportSensitivity, double LossGradientSensitivity, double JacobianSensitivity);
 
-public sealed record SensitivityResult(SensitivityConfig Config, long Parameters, SensitivityRun[] Runs)
+public sealed record SensitivityResult(SensitivityConfig Config, long Parameters, SensitivityRun[] Runs) : IExperimentResult<SensitivityConfig>
 {
     public SensitivityRun Run(int batchSize, int seed) => Runs.Single(r => r.BatchSize == batchSize && r.Seed == seed);
 
