@@ -24,4 +24,13 @@ public sealed class SpikeRuleTests
         OptimizationClaims.SlopeChangeNearSpikes(loss, [100]).Should().BeGreaterThan(10);
         double.IsNaN(OptimizationClaims.SlopeChangeNearSpikes(loss, [])).Should().BeTrue();
     }
+
+    [Fact]
+    public void The_loss_change_at_spikes_is_the_relative_jump_of_the_loss()
+    {
+        float[] loss = Enumerable.Repeat(1f, 50).ToArray();
+        loss[20] = 1.05f;
+        OptimizationClaims.LossChangeNearSpikes(loss, [21]).Should().BeApproximately(0.05, 1e-6);
+        double.IsNaN(OptimizationClaims.LossChangeNearSpikes(loss, [])).Should().BeTrue();
+    }
 }
