@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Homework.Experiments.Core;
+using Homework.Experiments.Training;
 using Homework.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ public class TrainingStepBenchmarks
         TorchRuntime.UseThreads(Threads);
         using var g = new Generator(1);
         model = Net.Model().InitializeWith(g);
-        optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        optimizer = Optimizers.Adam(model.parameters(), 1e-3);
         x = randn(Net.Input, generator: g);
         y = Net.Classes == 0 ? randn([Net.Input[0], 1], generator: g) : randint(0, Net.Classes, [Net.Input[0]], generator: g);
     }

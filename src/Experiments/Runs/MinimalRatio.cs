@@ -100,7 +100,7 @@ public static class MinimalRatio
 
         // Phase 2: the squared gradient norm, minimised by Adam through a double backward.
         var parameters = model.parameters().Cast<Tensor>().ToList();
-        using (var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate))
+        using (var optimizer = Optimizers.Adam(model.parameters(), config.LearningRate))
             for (int epoch = 1; epoch <= config.GradientNormEpochs; epoch++)
             {
                 using var step = NewDisposeScope();

@@ -186,8 +186,8 @@ public sealed class Trainer(TrainingOptions options)
 
     private optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model) => Options.Optimizer switch
     {
-        OptimizerKind.Adam => optim.Adam(model.parameters(), lr: Options.LearningRate),
-        OptimizerKind.Sgd => optim.SGD(model.parameters(), learningRate: Options.LearningRate),
+        OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate),
+        OptimizerKind.Sgd => Optimizers.Sgd(model.parameters(), Options.LearningRate),
         _ => throw new UsageException($"Unknown optimizer {Options.Optimizer}; valid: {string.Join(", ", Enum.GetNames<OptimizerKind>())}."),
     };
 }
