@@ -7,9 +7,13 @@ using Homework.Experiments.Core;
 // In-process: LibTorch's natives (and the Debian 12 fix of libLibTorchSharp.so) live in this
 // project's output folder, which a separately generated benchmark project would not have.
 TorchRuntime.EnsureLoaded();
+if (args is ["stress", ..])
+    return Homework.Benchmarks.ScalarLifetimeStress.Run(args[1..]);
+
 var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance);
 var config = DefaultConfig.Instance
     .AddJob(job)
     .WithArtifactsPath(Path.Combine(ProjectPaths.Discover().Artifacts, "benchmarks"))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(Homework.Benchmarks.TrainingStepBenchmarks).Assembly).Run(args, config);
+return 0;

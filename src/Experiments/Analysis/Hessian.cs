@@ -1,3 +1,4 @@
+using Homework.Experiments.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public static class Hessian
             rows.Add(cat(second.Select((g, k) => (g is null || g.IsInvalid ? zeros_like(parameters[k]) : g).flatten()).ToList(), 0).detach());
         }
         var h = stack(rows, 0);
-        return ((h + h.T) / 2).MoveToOuterDisposeScope();
+        return h.Plus(h.T).DividedBy(2).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sorted eigenvalues of a symmetric matrix.</summary>

@@ -1,3 +1,4 @@
+using Homework.Experiments.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public static class Pca
         var signs = basis.gather(1, basis.abs().argmax(1, keepdim: true)).sign();  // (k, 1)
         basis = basis * signs;
         var projected = centred.matmul(basis.T);                                   // (n, k)
-        var variance = s.square();
+        var variance = s.Squared();
         var explained = (variance.narrow(0, 0, components) / variance.sum()).data<double>().ToArray();
 
         double[] flat = projected.data<double>().ToArray();

@@ -65,7 +65,7 @@ public static class GradientNorm
     public static double Norm(IEnumerable<Tensor> parameters)
     {
         using var scope = NewDisposeScope();
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToList();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.Squared().sum()).ToList();
         return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().ToDouble();
     }
 

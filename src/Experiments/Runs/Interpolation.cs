@@ -129,7 +129,7 @@ public static class Interpolation
     }
 
     /// <summary>θ(α) = (1 − α)·θ1 + α·θ2.</summary>
-    public static Tensor Between(Tensor theta1, Tensor theta2, double alpha) => theta1 * (1 - alpha) + theta2 * alpha;
+    public static Tensor Between(Tensor theta1, Tensor theta2, double alpha) => theta1.Times(1 - alpha).Plus(theta2.Times(alpha));
 
     public static InterpolationResult Run(InterpolationConfig config, RunContext context)
     {

@@ -104,13 +104,13 @@ public static class MinimalRatio
             for (int epoch = 1; epoch <= config.GradientNormEpochs; epoch++)
             {
                 using var step = NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = nn.functional.mse_loss(model.forward(data.Inputs), data.Targets);
-                var objective = Hessian.FlatGradient(loss, parameters, createGraph: true).square().sum();
+                var objective = Hessian.FlatGradient(loss, parameters, createGraph: true).Squared().sum();
                 double value = objective.item<double>();
                 if (!double.IsFinite(value)) throw new TrainingDivergedException(config.LossEpochs + epoch, value, name);
                 objective.backward();
-                optimizer.step();
+                optimizer.Step();
             }
 
         // At the end point: loss, gradient norm and the exact Hessian's spectrum.

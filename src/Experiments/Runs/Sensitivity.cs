@@ -188,7 +188,7 @@ public static class Sensitivity
             var logits = model.forward(x); // (n,10)
             var squares = zeros(size);
             for (long k = 0; k < logits.shape[1]; k++)
-                squares += InputGradient(logits.select(1, k).sum(), x).flatten(1).square().sum(1); // (n,784) -> (n)
+                squares = squares.Plus(InputGradient(logits.select(1, k).sum(), x).flatten(1).Squared().sum(1)); // (n,784) -> (n)
             sum += squares.sqrt().sum().ToDouble();
         }
         model.train();

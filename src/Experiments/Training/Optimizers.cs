@@ -1,7 +1,16 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace Homework.Experiments.Training;
+
+/// <summary>What the training loops need of an optimiser.</summary>
+public interface IOptimizer : IDisposable
+{
+    /// <summary>Sets the gradient of every parameter to zero (in place, as TorchSharp's optimisers do).</summary>
+    void ZeroGrad();
+
+    /// <summary>Updates every parameter that has a gradient.</summary>
+    void Step();
+}
 
 /// <summary>
 /// The optimisers the experiments use, with every hyperparameter spelled out. The report
@@ -10,6 +19,12 @@ namespace Homework.Experiments.Training;
 /// versions of its source (0.107.0 uses 0.999), so the harness never relies on the
 /// defaults: a package upgrade cannot silently change the optimiser of every experiment.
 /// </summary>
+/// <remarks>
+/// The update rules are the harness's own (<see cref="Adam"/>, <see cref="Sgd"/>), written as
+/// TorchSharp 0.107.0's <c>optim.Adam</c> and <c>optim.SGD</c> write them, kernel for kernel,
+/// so results are bit-identical to theirs; what differs is that every scalar they hand LibTorch
+/// is kept alive for the call (see <see cref="Core.ScalarArithmetic"/>).
+/// </remarks>
 public static class Optimizers
 {
     public const double AdamBeta1 = 0.9;
@@ -17,10 +32,10 @@ public static class Optimizers
     public const double AdamEpsilon = 1e-8;
 
     /// <summary>Adam as PyTorch defines it by default, at the given learning rate.</summary>
-    public static optim.Optimizer Adam(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate) =>
-        optim.Adam(parameters, lr: learningRate, beta1: AdamBeta1, beta2: AdamBeta2, eps: AdamEpsilon, weight_decay: 0, amsgrad: false);
+    public static IOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate) =>
+        new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon);
 
     /// <summary>Plain SGD: no momentum, no weight decay.</summary>
-    public static optim.Optimizer Sgd(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate) =>
-        optim.SGD(parameters, learningRate: learningRate, momentum: 0, weight_decay: 0);
+    public static IOptimizer Sgd(IEnumerable<Parameter> parameters, double learningRate) =>
+        new Sgd(parameters, learningRate);
 }

@@ -114,12 +114,12 @@ public sealed class Trainer(TrainingOptions options)
                     using var scope = NewDisposeScope();
                     long size = Math.Min(batch, n - start);
                     var (x, y) = Batch(train, order, start, size);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var loss = LossOf(model.forward(x), y, reduction: nn.Reduction.Mean);
                     loss.backward();
                     step++;
                     AfterBackward?.Invoke(new StepInfo(epoch, step, loss));
-                    optimizer.step();
+                    optimizer.Step();
                     sum += loss.ToDouble() * size;
                     seen += size;
                 }
@@ -184,7 +184,7 @@ public sealed class Trainer(TrainingOptions options)
         return (set.Inputs.index_select(0, indices), set.Targets.index_select(0, indices));
     }
 
-    private optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model) => Options.Optimizer switch
+    private IOptimizer CreateOptimizer(nn.Module<Tensor, Tensor> model) => Options.Optimizer switch
     {
         OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate),
         OptimizerKind.Sgd => Optimizers.Sgd(model.parameters(), Options.LearningRate),

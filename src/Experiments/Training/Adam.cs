@@ -1,0 +1,61 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015) without weight decay or AMSGrad, computed with the same LibTorch
+/// operations, in the same order, as TorchSharp 0.107.0's <c>optim.Adam.step</c>:
+/// m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
+/// </summary>
+public sealed class Adam : IOptimizer
+{
+    private readonly Parameter[] parameters;
+    private readonly Tensor[] firstMoments;
+    private readonly Tensor[] secondMoments;
+    private readonly long[] steps;
+    private readonly double learningRate, beta1, beta2, epsilon;
+
+    public Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon)
+    {
+        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Adam's learning rate must be positive.");
+        if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β1 must be in [0, 1).");
+        if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β2 must be in [0, 1).");
+        if (!(epsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must not be negative.");
+        this.parameters = [.. parameters];
+        (this.learningRate, this.beta1, this.beta2, this.epsilon) = (learningRate, beta1, beta2, epsilon);
+        firstMoments = [.. this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        secondMoments = [.. this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        steps = new long[this.parameters.Length];
+    }
+
+    public void ZeroGrad() => Gradients.Zero(parameters);
+
+    public void Step()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using Scalar decay1 = beta1.ToScalar(), rest1 = (1 - beta1).ToScalar();
+        using Scalar decay2 = beta2.ToScalar(), rest2 = (1 - beta2).ToScalar(), eps = epsilon.ToScalar(), one = 1.ToScalar();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            using var grad = parameters[i].grad;
+            if (grad is null) continue;
+            long t = ++steps[i];
+            double correction1 = 1 - Math.Pow(beta1, t);
+            double correction2 = 1 - Math.Pow(beta2, t);
+            using Scalar rootCorrection2 = Math.Sqrt(correction2).ToScalar(), stepSize = (-(learningRate / correction1)).ToScalar();
+
+            firstMoments[i].mul_(decay1).add_(grad, alpha: rest1);
+            secondMoments[i].mul_(decay2).addcmul_(grad, grad, value: rest2);
+            var denominator = secondMoments[i].sqrt().div(rootCorrection2).add_(eps, alpha: one);
+            parameters[i].addcdiv_(firstMoments[i], denominator, value: stepSize);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var moment in firstMoments.Concat(secondMoments)) moment.Dispose();
+    }
+}

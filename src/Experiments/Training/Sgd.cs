@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Homework.Experiments.Training;
+
+/// <summary>Plain gradient descent, p ← p − lr·g, as TorchSharp 0.107.0's <c>optim.SGD</c> computes it without momentum or weight decay.</summary>
+public sealed class Sgd : IOptimizer
+{
+    private readonly Parameter[] parameters;
+    private readonly double learningRate;
+
+    public Sgd(IEnumerable<Parameter> parameters, double learningRate)
+    {
+        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "SGD's learning rate must be positive.");
+        this.parameters = [.. parameters];
+        this.learningRate = learningRate;
+    }
+
+    public void ZeroGrad() => Gradients.Zero(parameters);
+
+    public void Step()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var alpha = (-learningRate).ToScalar();
+        foreach (var parameter in parameters)
+        {
+            using var grad = parameter.grad;
+            if (grad is not null) parameter.add_(grad, alpha: alpha);
+        }
+    }
+
+    public void Dispose() { }
+}
+
+internal static class Gradients
+{
+    /// <summary>Zeroes each existing gradient in place, as TorchSharp's <c>Optimizer.zero_grad</c> does.</summary>
+    public static void Zero(IEnumerable<Parameter> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            using var grad = parameter.grad;
+            grad?.zero_();
+        }
+    }
+}
