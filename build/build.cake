@@ -102,6 +102,16 @@ Task("Benchmark")
         new DotNetRunSettings { Configuration = "Release" });
 });
 
+Task("Mutations")
+    .Description("The mutation suite: deliberate defects (a wrong learning rate, a summed loss, a lost layer, ...) in copies of the sources, each reproduced at the quick profile in the portable regime; fails unless every one is caught. --mutations=<name,...> narrows it. Writes artifacts/mutations.md.")
+    .Does<BuildParameters>(p =>
+{
+    string only = Argument("mutations", "");
+    DotNetRun(p.Root.CombineWithFilePath("tests/Mutations/Homework.Mutations.csproj").FullPath,
+        only.Length == 0 ? new ProcessArgumentBuilder() : new ProcessArgumentBuilder().Append("--only").AppendQuoted(only),
+        new DotNetRunSettings { Configuration = p.Configuration });
+});
+
 Task("Outputs")
     .Description("Figures and report from the saved results of --profile (no training).")
     .IsDependentOn("Figures")

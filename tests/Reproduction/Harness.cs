@@ -17,7 +17,7 @@ namespace Homework.Tests.Reproduction;
 public static class Harness
 {
     public const string ProfileVariable = "HOMEWORK_PROFILE";
-    private static readonly ConcurrentDictionary<string, Lazy<object>> Results = new();
+    private static readonly ConcurrentDictionary<string, Lazy<(object Result, RunInfo Info)>> Results = new();
 
     public static Profile Profile { get; } =
         Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } name ? Profiles.Parse(name) : Profile.Quick;
@@ -26,9 +26,9 @@ public static class Harness
 
     public static GoldenStore Golden { get; } = new(Paths.GoldenDirectory(Profile));
 
-    /// <summary>The result of an experiment at <see cref="Profile"/>, trained on first use.</summary>
-    public static object Result(Experiment experiment) =>
-        Results.GetOrAdd(experiment.Name, _ => new Lazy<object>(() =>
+    /// <summary>The result of an experiment at <see cref="Profile"/> and its run record, trained on first use.</summary>
+    public static (object Result, RunInfo Info) Run(Experiment experiment) =>
+        Results.GetOrAdd(experiment.Name, _ => new Lazy<(object, RunInfo)>(() =>
         {
             var context = new RunContext { DataDirectory = Paths.DataDirectory };
             return RunStore.RunAndSave(experiment, experiment.Configure(Profile), Profile, context, Paths);
@@ -38,8 +38,8 @@ public static class Harness
     public static void Reproduce(string claimId)
     {
         var claim = Catalog.FindClaim(claimId);
-        var outcome = claim.Evaluate(Result(Catalog.ExperimentOf(claim)), Profile);
-        var check = Golden.Check(outcome.ToGolden(), claim.Tolerances);
+        var (result, info) = Run(Catalog.ExperimentOf(claim));
+        var check = Golden.Check(claim.Evaluate(result, Profile).ToGolden(info.Numerics));
         if (!check.Ok)
             throw new XunitException(check.Message);
     }

@@ -32,7 +32,7 @@ public sealed record ClaimEvidence(
 
 /// <summary>
 /// A claim of the report, made executable: the sentence it quotes, how it is measured,
-/// the experiment and figures it rests on, the tolerances of its metrics, and a check
+/// the experiment and figures it rests on, and a check
 /// that turns an experiment's result into per-seed evidence. Its verdict is
 /// <see cref="Verdict.Reproduced"/> when it holds in a strict majority of the seeds.
 /// </summary>
@@ -52,9 +52,6 @@ public abstract class Claim
 
     /// <summary>Figure numbers of the report the claim rests on.</summary>
     public required int[] Figures { get; init; }
-
-    /// <summary>Tolerances of the real-valued metrics, first match wins.</summary>
-    public required IReadOnlyList<ToleranceRule> Tolerances { get; init; }
 
     /// <summary>Reads the evidence out of a result of <see cref="Experiment"/>.</summary>
     public abstract ClaimEvidence Collect(object result);
@@ -83,8 +80,11 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
 {
     public string HoldsText => $"holds in {Holds} of {Seeds} seeds";
 
-    /// <summary>The golden record of this outcome: common metrics as they are, per-seed ones under <c>seed-N/</c>.</summary>
-    public GoldenRecord ToGolden()
+    /// <summary>
+    /// The golden record of this outcome, produced on the floating-point path <paramref name="numerics"/>:
+    /// common metrics as they are, per-seed ones under <c>seed-N/</c>.
+    /// </summary>
+    public GoldenRecord ToGolden(Numerics? numerics)
     {
         var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, value) in Evidence.Common)
@@ -96,6 +96,6 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
                 metrics.Add($"seed-{seed.Seed}/{name}", value);
         }
         return new GoldenRecord(Claim.Id, Claim.Statement, Claim.Criterion, Profile.Slug(), Claim.Figures,
-            Verdict, Holds, Seeds, Evidence.Summary, metrics);
+            Verdict, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics };
     }
 }

@@ -26,22 +26,6 @@ public static class FlatnessClaims
     private const string FromFigures =
         "(The report states no claim for figures 14 and 15 in words; this is what they are drawn to show, after Keskar et al. 2017, figure 3.) ";
 
-    private static readonly ToleranceRule[] InterpolationTolerances =
-    [
-        new("*accuracy*", Tolerance.Abs(0.005)),
-        new("*/rise-*", new Tolerance(0.005, 0.10)),
-        new("*loss*", Tolerance.Rel(0.10)),
-        new("*/distance", Tolerance.Rel(0.05)),
-    ];
-
-    private static readonly ToleranceRule[] SensitivityTolerances =
-    [
-        new("*accuracy", Tolerance.Abs(0.005)),
-        new("*loss", Tolerance.Rel(0.10)),
-        new("*/sensitivity", Tolerance.Rel(0.10)),
-        new("*/spearman", Tolerance.Abs(0.01)),
-    ];
-
     public static IReadOnlyList<Claim> All { get; } =
     [
         EndsAreMinima(Initialisation.Separate),
@@ -61,7 +45,6 @@ public static class FlatnessClaims
             Criterion = $"Per seed, of the nets trained with batch sizes 5, 20, 64, 256 and 1,000 for the same number of epochs, the one with the highest test accuracy has a batch size between {BestBatchLow} and {BestBatchHigh:N0} inclusive (ties go to the smaller batch size).",
             Experiment = SensitivityExperiment,
             Figures = [16, 17],
-            Tolerances = SensitivityTolerances,
             Check = BestBatchSize,
         },
     ];
@@ -79,7 +62,6 @@ public static class FlatnessClaims
         Criterion = $"For both pairs (batch 64 vs 1024, learning rate 0.001 vs 0.01), {Words(init)}: the training cross-entropy at α = 0 is below that at α = −1, and at α = 1 below that at α = 2.",
         Experiment = InterpolationExperiment,
         Figures = [14, 15],
-        Tolerances = InterpolationTolerances,
         Check = r => EndsAreMinima(r, init),
     };
 
@@ -91,7 +73,6 @@ public static class FlatnessClaims
                     "i.e. L(1.5) − L(1) > L(−0.5) − L(0). Both steps are half of ‖θ2 − θ1‖ long.",
         Experiment = InterpolationExperiment,
         Figures = [14],
-        Tolerances = InterpolationTolerances,
         Check = r => LargeBatchSharper(r, init),
     };
 
@@ -103,7 +84,6 @@ public static class FlatnessClaims
                     "(with five batch sizes: the sensitivity decreases, with at most one adjacent pair out of order).",
         Experiment = SensitivityExperiment,
         Figures = [16, 17],
-        Tolerances = SensitivityTolerances,
         Check = r => Decreases(r, sensitivity),
     };
 

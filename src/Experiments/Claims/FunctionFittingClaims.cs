@@ -17,14 +17,6 @@ public static class FunctionFittingClaims
     public const int ReportedConvergenceEpoch = 2500;
     public const double ReportedConvergenceSlack = 1.25;
 
-    // Final losses of a seed move in the last digits across CPU kernels (AVX2 vs AVX-512);
-    // over thousands of Adam steps that compounds into a few per cent.
-    private static readonly ToleranceRule[] LossTolerances =
-    [
-        new("*/final-loss", Tolerance.Rel(0.25)),
-        new("*-error", Tolerance.Abs(0.02)),
-    ];
-
     public static IReadOnlyList<Claim> All { get; } =
     [
         new Claim<FunctionFittingResult>
@@ -34,7 +26,6 @@ public static class FunctionFittingClaims
             Criterion = "The deep, middle and shallow nets have 7, 4 and 1 hidden layers, and parameter counts within 1 of 571, 572 and 572 (counted from the built modules).",
             Experiment = Experiment,
             Figures = [1, 2, 3, 4],
-            Tolerances = [],
             Check = DepthAndSize,
         },
         new Claim<FunctionFittingResult>
@@ -44,7 +35,6 @@ public static class FunctionFittingClaims
             Criterion = $"Every net converges on both functions within the run, where converged means {Plateau}.",
             Experiment = Experiment,
             Figures = [1, 3],
-            Tolerances = LossTolerances,
             Check = r => Convergence(r, r.Config.Functions, epochLimit: null),
         },
         new Claim<FunctionFittingResult>
@@ -54,7 +44,6 @@ public static class FunctionFittingClaims
             Criterion = $"On sin(5πx)/(5πx) every net converges ({Plateau}) by epoch {ReportedConvergenceEpoch * ReportedConvergenceSlack:N0} (2,500 plus 25%).",
             Experiment = Experiment,
             Figures = [1],
-            Tolerances = LossTolerances,
             Check = r => Convergence(r, [TargetFunction.Sinc], epochLimit: (int)(ReportedConvergenceEpoch * ReportedConvergenceSlack)),
         },
         new Claim<FunctionFittingResult>
@@ -64,7 +53,6 @@ public static class FunctionFittingClaims
             Criterion = "On sign(sin(5πx)), for every net the share of grid points whose predicted sign is wrong is higher in the edge bands (outer 10% of the domain at each end) than in the middle.",
             Experiment = Experiment,
             Figures = [4],
-            Tolerances = LossTolerances,
             Check = r => SignErrors(r, (edge, middle) => edge.Zip(middle).All(p => p.First > p.Second), "edge > middle for"),
         },
         new Claim<FunctionFittingResult>
@@ -74,7 +62,6 @@ public static class FunctionFittingClaims
             Criterion = "On sign(sin(5πx)), the edge-band sign error rates are ordered deep ≤ middle ≤ shallow with deep < shallow: depth must actually reduce an edge failure, so three error-free nets do not count.",
             Experiment = Experiment,
             Figures = [4],
-            Tolerances = LossTolerances,
             Check = r => SignErrors(r, (edge, _) => edge.Zip(edge.Skip(1)).All(p => p.First <= p.Second) && edge[0] < edge[^1], "deep <= middle <= shallow, deep < shallow in"),
         },
     ];

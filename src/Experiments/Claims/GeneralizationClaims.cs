@@ -16,19 +16,6 @@ public static class GeneralizationClaims
     /// <summary>"Little to no progress": the largest nets gain less than this share of what the smallest gain per doubling.</summary>
     public const double DiminishedShare = 0.2;
 
-    private static readonly ToleranceRule[] RandomLabelTolerances =
-    [
-        new("*accuracy", Tolerance.Abs(0.005)),
-        new("*loss", Tolerance.Rel(0.05)),
-    ];
-
-    private static readonly ToleranceRule[] SizeTolerances =
-    [
-        new("*/spearman-*", Tolerance.Abs(0.05)),
-        new("*/gain-per-doubling-*", Tolerance.Abs(0.005)),
-        new("*/share-train-ahead", Tolerance.Abs(0.1)),
-    ];
-
     private const string RandomLabelsTitle = "1-3 CAN NETWORK FIT RANDOM LABELS (Figure 11; the report gives the title and the figure, the expectation is Zhang et al. 2017's: deep networks easily fit random labels, and learn nothing that generalises).";
 
     public static IReadOnlyList<Claim> All { get; } =
@@ -40,7 +27,6 @@ public static class GeneralizationClaims
             Criterion = $"Training accuracy against the random labels reaches at least {FitAccuracy * 100:0}% by the last epoch.",
             Experiment = "random-labels",
             Figures = [11],
-            Tolerances = RandomLabelTolerances,
             Check = r => RandomLabelEvidence(r, run => run.Epochs[^1].Train!.Accuracy >= FitAccuracy),
         },
         new Claim<RandomLabelsResult>
@@ -50,7 +36,6 @@ public static class GeneralizationClaims
             Criterion = "While the training loss falls (last epoch below the first), the test loss rises above its value after the first epoch.",
             Experiment = "random-labels",
             Figures = [11],
-            Tolerances = RandomLabelTolerances,
             Check = r => RandomLabelEvidence(r, run => run.Epochs[^1].Train!.Loss < run.Epochs[0].Train!.Loss && run.Epochs[^1].Test!.Loss > run.Epochs[0].Test!.Loss),
         },
         new Claim<RandomLabelsResult>
@@ -60,7 +45,6 @@ public static class GeneralizationClaims
             Criterion = $"Test accuracy against the true labels ends within {ChanceMargin * 100:0} points of chance (10%).",
             Experiment = "random-labels",
             Figures = [11],
-            Tolerances = RandomLabelTolerances,
             Check = r => RandomLabelEvidence(r, run => Math.Abs(run.Epochs[^1].Test!.Accuracy!.Value - 0.1) <= ChanceMargin),
         },
         new Claim<ParameterCountResult>
@@ -70,7 +54,6 @@ public static class GeneralizationClaims
             Criterion = "Over the nets of a seed, Spearman's rank correlation of the parameter count is negative with the loss and positive with the accuracy, on the training and on the test set.",
             Experiment = "parameter-count",
             Figures = [12, 13],
-            Tolerances = SizeTolerances,
             Check = MoreParametersBetter,
         },
         new Claim<ParameterCountResult>
@@ -80,7 +63,6 @@ public static class GeneralizationClaims
             Criterion = $"Test accuracy gained per doubling of the parameters (least-squares slope of accuracy on log2 of the count) over the largest third of the nets is below {DiminishedShare * 100:0}% of that over the smallest third.",
             Experiment = "parameter-count",
             Figures = [12, 13],
-            Tolerances = SizeTolerances,
             Check = DiminishingReturns,
         },
         new Claim<ParameterCountResult>
@@ -90,7 +72,6 @@ public static class GeneralizationClaims
             Criterion = "For more than half of a seed's nets, accuracy is higher and loss lower on the training set than on the test set.",
             Experiment = "parameter-count",
             Figures = [13],
-            Tolerances = SizeTolerances,
             Check = TrainBeatsTest,
         },
     ];

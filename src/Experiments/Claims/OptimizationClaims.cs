@@ -29,7 +29,6 @@ public static class OptimizationClaims
             Criterion = "In each of the eight series the loss at the last collected point is below the loss at the first, and consecutive collected weight vectors (all 57 parameters) lie closer together in the last third of the series than in the first third (mean distance).",
             Experiment = "optimization-paths",
             Figures = [7, 8],
-            Tolerances = [new("*loss", Tolerance.Rel(0.05)), new("*-step", Tolerance.Rel(0.05)), new("pca/*", Tolerance.Abs(0.01))],
             Check = GradualOptimization,
         },
         new Claim<GradientNormResult>
@@ -40,7 +39,6 @@ public static class OptimizationClaims
                         $"The largest change of the log-loss slope, |Δ(log L(e+1) − log L(e))|, within {SpikeReach} epochs of each spike has a median (over spikes) at least {SlopeChangeRatio}x the median change at every other epoch. A run without spikes does not hold.",
             Experiment = "gradient-norm",
             Figures = [9, 10],
-            Tolerances = [new("*/slope-change-ratio", Tolerance.Rel(0.05)), new("*/loss-change-at-spikes", Tolerance.Rel(0.05)), new("*/final-loss", Tolerance.Rel(0.05))],
             Check = SpikesMatchLossSlope,
         },
         new Claim<MinimalRatioResult>
@@ -50,7 +48,6 @@ public static class OptimizationClaims
             Criterion = "Over each seed's trainings to a near-critical point, Spearman's rank correlation between the loss and the minimal ratio (share of positive Hessian eigenvalues) is negative.",
             Experiment = "minimal-ratio",
             Figures = [18],
-            Tolerances = [new("*/spearman", Tolerance.Abs(0.02)), new("*/mean-*", Tolerance.Rel(0.05))],
             Check = MinimalRatioFalls,
         },
     ];

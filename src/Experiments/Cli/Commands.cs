@@ -30,9 +30,8 @@ public sealed class RunCommand : Command<RunSettings>
                 Threads = settings.Threads,
                 Cancellation = cancellation,
             };
-            Observers.With(observer => RunStore.RunAndSave(experiment, configs[i], profile, run with { Observer = observer }, paths));
-            var info = RunStore.LoadInfo(experiment, profile, paths);
-            AnsiConsole.MarkupLine($"[green]{experiment.Name}[/] finished in {ReportWriter.Duration(info?.Seconds ?? 0)}; saved to {Markup.Escape(paths.RunDirectory(experiment.Name, profile))}");
+            var (_, info) = Observers.With(observer => RunStore.RunAndSave(experiment, configs[i], profile, run with { Observer = observer }, paths));
+            AnsiConsole.MarkupLine($"[green]{experiment.Name}[/] finished in {ReportWriter.Duration(info.Seconds)}; saved to {Markup.Escape(paths.RunDirectory(experiment.Name, profile))}");
             if (!settings.NoFigures)
                 Output.DrawFigures([experiment], profile, paths);
         }
@@ -113,10 +112,9 @@ public sealed class DiffCommand : Command<DiffSettings>
     public override int Execute(CommandContext context, DiffSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
-        var tolerances = Catalog.Claims.ToDictionary(c => c.Id, c => c.Tolerances);
         var diff = settings.Received
-            ? GoldenDiff.OfReceived(paths.Root, tolerances)
-            : GoldenDiff.AgainstRevision(paths.Root, settings.Base, tolerances);
+            ? GoldenDiff.OfReceived(paths.Root)
+            : GoldenDiff.AgainstRevision(paths.Root, settings.Base);
         string markdown = diff.ToMarkdown();
         // Plain text, not Spectre markup: Spectre would wrap the table rows at the terminal's width.
         Console.Out.Write(markdown);

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace Homework.Experiments.Core;
 
-/// <summary>When, where and how long a result was produced (<c>run.json</c>).</summary>
+/// <summary>When, where, on which floating-point path and how long a result was produced (<c>run.json</c>).</summary>
+/// <param name="Machine">Cores, OS and architecture, for reading timings.</param>
+/// <param name="Numerics">The fingerprint of the floating-point path; golden files are compared bit for bit only on an equal one.</param>
 public sealed record RunInfo(
     string Experiment,
     string Profile,
@@ -12,8 +14,7 @@ public sealed record RunInfo(
     int Jobs,
     int Threads,
     string Machine,
-    string Torch,
-    string Runtime);
+    Numerics Numerics);
 
 /// <summary>
 /// Results on disk: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c> holds
@@ -26,20 +27,20 @@ public static class RunStore
     public const string ResultFile = "result.json";
     public const string InfoFile = "run.json";
 
-    /// <summary>Runs the experiment, saves config, result and timing, and returns the result.</summary>
-    public static object RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths)
+    /// <summary>Runs the experiment, saves config, result and run record, and returns the result with its record.</summary>
+    public static (object Result, RunInfo Info) RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths)
     {
         var clock = Stopwatch.StartNew();
         object result = experiment.Run(config, context);
         clock.Stop();
         var info = new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
             context.Jobs, context.Threads, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
-            $"{TorchRuntime.EnsureLoaded()}, kernels {TorchRuntime.Kernels}", RuntimeInformation.FrameworkDescription);
+            Numerics.Current(context.Threads));
         string dir = paths.RunDirectory(experiment.Name, profile);
         Json.Write(Path.Combine(dir, ConfigFile), config);
         Json.Write(Path.Combine(dir, InfoFile), info);
         Json.Write(Path.Combine(dir, ResultFile), result);
-        return result;
+        return (result, info);
     }
 
     /// <summary>The saved result of an experiment at a profile, or null when it has not been run.</summary>

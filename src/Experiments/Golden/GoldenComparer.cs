@@ -1,113 +1,210 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Claims;
 
 namespace Homework.Experiments.Golden;
 
+/// <summary>What a row of a comparison stands for.</summary>
+public enum RowKind
+{
+    /// <summary>A field of the claim: its words, profile, figures, verdict or k/n.</summary>
+    Field,
+
+    /// <summary>One metric compared on its own: every metric in the strict regime, the values shared by all seeds in the portable one.</summary>
+    Metric,
+
+    /// <summary>Portable regime: a per-seed metric's median over seeds against its <see cref="SeedBand"/>.</summary>
+    Median,
+
+    /// <summary>Portable regime: one seed's value of a per-seed metric, shown but not judged on its own.</summary>
+    Seed,
+}
+
 /// <summary>
 /// One compared value: its name, both values as the golden file writes them, the signed
 /// change and the change relative to the golden value (empty where they mean nothing),
-/// and the tolerance.
+/// the rule it was judged by and whether it passed.
 /// </summary>
-public sealed record ComparisonRow(string Name, string Golden, string Actual, string Change, string Relative, string Tolerance, bool Ok)
+public sealed record ComparisonRow(string Name, string Golden, string Actual, string Change, string Relative, string Rule, bool Ok, RowKind Kind = RowKind.Metric)
 {
     /// <summary>The change with its relative size in brackets, "+1.002E-4 (+10.02%)", as failure tables show it.</summary>
     public string Difference => Relative.Length == 0 ? Change : $"{Change} ({Relative})";
+
+    /// <summary>A single seed's value that moved, in the portable regime: seed noise or beyond the golden seeds' span, never a failure by itself.</summary>
+    public bool IsSeedValue => Kind == RowKind.Seed;
 }
 
-/// <summary>The outcome of comparing a run with its golden file.</summary>
-public sealed record GoldenComparison(IReadOnlyList<ComparisonRow> Rows)
+/// <summary>The outcome of comparing a run with its golden file, and the regime it was compared in.</summary>
+public sealed record GoldenComparison(ComparisonRegime Regime, IReadOnlyList<ComparisonRow> Rows)
 {
     public bool Ok => Rows.All(r => r.Ok);
 
     public IReadOnlyList<ComparisonRow> Failures => Rows.Where(r => !r.Ok).ToList();
 
     /// <summary>
-    /// A Markdown table of the values that do not match (metric | golden | actual |
-    /// difference | tolerance), with a count of those that do.
+    /// The regime and why, then a Markdown table of the values that do not match (metric |
+    /// golden | actual | difference | rule), with a count of those that do and, in the
+    /// portable regime, of the single seeds' values that moved.
     /// </summary>
     public string FormatFailures()
     {
         var text = new StringBuilder();
-        text.AppendLine($"{Failures.Count} of {Rows.Count} values differ from the golden file:");
+        text.AppendLine($"Compared {Regime.Reason}.");
+        text.AppendLine($"{Failures.Count} of {Rows.Count(r => !r.IsSeedValue)} values differ from the golden file:");
         text.AppendLine();
-        text.AppendLine("| metric | golden | actual | difference | tolerance |");
+        text.AppendLine("| metric | golden | actual | difference | rule |");
         text.AppendLine("|---|---|---|---|---|");
         foreach (var row in Failures)
-            text.AppendLine($"| {row.Name} | {row.Golden} | {row.Actual} | {row.Difference} | {row.Tolerance} |");
+            text.AppendLine($"| {row.Name} | {row.Golden} | {row.Actual} | {row.Difference} | {row.Rule} |");
+        var seeds = Rows.Where(r => r.IsSeedValue).ToList();
+        if (seeds.Count > 0)
+            text.AppendLine().AppendLine(
+                $"{seeds.Count} single-seed values moved ({seeds.Count(r => r.Rule == GoldenComparer.SeedNoise)} within the golden seeds' span, " +
+                $"{seeds.Count(r => r.Rule == GoldenComparer.BeyondSeeds)} beyond it); single seeds are not judged on their own in the portable regime.");
         return text.ToString();
     }
 }
 
 /// <summary>
-/// Compares a claim's fresh outcome with its golden record: the words, figures, verdict
-/// and k/n exactly, integer/boolean/text metrics exactly, and real metrics within the
-/// tolerance the claim declares for them. A real metric without a declared tolerance
-/// fails, so no number is ever compared against an accidental default.
+/// Compares a claim's fresh outcome with its golden record, in the regime the two numerics
+/// fingerprints call for (<see cref="ComparisonRegime.Choose"/>):
+/// <list type="bullet">
+/// <item><b>Strict</b> (same fingerprint): the claim's fields and every metric exactly, reals bit for bit.</item>
+/// <item><b>Portable</b> (another fingerprint): the claim's fields (words, figures, verdict, k/n)
+/// exactly; metrics shared by all seeds exactly when they are integers, booleans or text (they
+/// do not depend on the trajectory: parameter counts, layer counts), shown when they are reals;
+/// every per-seed metric (<c>seed-N/&lt;name&gt;</c>) through its median over seeds, which must fall
+/// in the <see cref="SeedBand"/> of the golden seeds, and must still vary across seeds if the
+/// golden seeds did; single seeds' values are listed as seed noise (inside the golden seeds'
+/// span) or beyond it, and do not fail on their own.</item>
+/// </list>
+/// A metric on one side only, or whose type changed, fails in both regimes.
 /// </summary>
-public static class GoldenComparer
+public static partial class GoldenComparer
 {
     /// <summary>Names of the verdict and k/n rows, which a review diff reports together as a verdict flip.</summary>
     public const string VerdictField = "verdict", HoldsField = "holds";
 
-    public static GoldenComparison Compare(GoldenRecord golden, GoldenRecord actual, IReadOnlyList<ToleranceRule> rules) =>
-        new([.. CompareFields(golden, actual), .. CompareMetrics(golden, actual, rules)]);
+    /// <summary>Rules of the rows, as tables show them.</summary>
+    public const string Exact = "exact", BitForBit = "bit for bit", Shown = "shown: one value for all seeds has no seed band",
+        SeedNoise = "seed noise (inside the golden seeds' span)", BeyondSeeds = "beyond the golden seeds' span (not judged alone)";
 
-    /// <summary>The claim's words, profile, figures, verdict and k/n, each exactly.</summary>
+    private const string Missing = "(missing)";
+
+    /// <summary>Compares in the regime <see cref="ComparisonRegime.Choose"/> picks for the two records' fingerprints.</summary>
+    public static GoldenComparison Compare(GoldenRecord golden, GoldenRecord actual) =>
+        Compare(golden, actual, ComparisonRegime.Choose(golden.Numerics, actual.Numerics));
+
+    public static GoldenComparison Compare(GoldenRecord golden, GoldenRecord actual, ComparisonRegime regime) =>
+        new(regime, [.. CompareFields(golden, actual), .. CompareMetrics(golden, actual, regime.Regime)]);
+
+    /// <summary>The claim's words, profile, figures, verdict and k/n, each exactly, in both regimes.</summary>
     public static IReadOnlyList<ComparisonRow> CompareFields(GoldenRecord golden, GoldenRecord actual) =>
     [
-        Exact("claim", golden.Claim, actual.Claim),
-        Exact("statement", golden.Statement, actual.Statement),
-        Exact("criterion", golden.Criterion, actual.Criterion),
-        Exact("profile", golden.Profile, actual.Profile),
-        Exact("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
-        Exact(VerdictField, golden.Verdict.Words(), actual.Verdict.Words()),
-        Exact(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}"),
+        ExactRow("claim", golden.Claim, actual.Claim),
+        ExactRow("statement", golden.Statement, actual.Statement),
+        ExactRow("criterion", golden.Criterion, actual.Criterion),
+        ExactRow("profile", golden.Profile, actual.Profile),
+        ExactRow("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
+        ExactRow(VerdictField, golden.Verdict.Words(), actual.Verdict.Words()),
+        ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}"),
     ];
 
-    /// <summary>Every metric of either record in ordinal order; a metric on one side only fails.</summary>
-    public static IReadOnlyList<ComparisonRow> CompareMetrics(GoldenRecord golden, GoldenRecord actual, IReadOnlyList<ToleranceRule> rules)
+    /// <summary>The metrics of both records in ordinal order of their names, by the rules of <paramref name="regime"/>.</summary>
+    public static IReadOnlyList<ComparisonRow> CompareMetrics(GoldenRecord golden, GoldenRecord actual, Regime regime)
     {
         var rows = new List<ComparisonRow>();
+        var families = new SortedDictionary<string, List<(string Name, MetricValue Golden, MetricValue Actual)>>(StringComparer.Ordinal);
         foreach (string name in golden.Metrics.Keys.Union(actual.Metrics.Keys).Order(StringComparer.Ordinal))
         {
             bool inGolden = golden.Metrics.TryGetValue(name, out var g);
             bool inActual = actual.Metrics.TryGetValue(name, out var a);
             if (!inActual)
-                rows.Add(new ComparisonRow(name, g.ToString(), Missing, "", "", "", false));
+                rows.Add(new ComparisonRow(name, g.ToString(), Missing, "", "", Exact, false));
             else if (!inGolden)
-                rows.Add(new ComparisonRow(name, Missing, a.ToString(), "", "", "", false));
+                rows.Add(new ComparisonRow(name, Missing, a.ToString(), "", "", Exact, false));
+            else if (g.Kind != a.Kind)
+                rows.Add(new ComparisonRow(name, $"{g} ({g.Kind})", $"{a} ({a.Kind})", "type changed", "", Exact, false));
+            else if (regime == Regime.Strict)
+                rows.Add(ValueRow(name, g, a, BitForBit, g.Equals(a)));
+            else if (SeedMetric().Match(name) is { Success: true } seed && g.Kind != MetricKind.Text)
+            {
+                string metric = seed.Groups["metric"].Value;
+                if (!families.TryGetValue(metric, out var members))
+                    families[metric] = members = [];
+                members.Add((name, g, a));
+            }
+            else if (g.Kind == MetricKind.Real)
+                rows.Add(ValueRow(name, g, a, g.Equals(a) ? Exact : Shown, true));
             else
-                rows.Add(CompareMetric(name, g, a, rules));
+                rows.Add(ValueRow(name, g, a, Exact, g.Equals(a)));
+        }
+        foreach (var (metric, members) in families)
+            rows.AddRange(CompareAcrossSeeds(metric, members));
+        return rows;
+    }
+
+    /// <summary>
+    /// Portable regime, one per-seed metric: its median against the golden seeds' band (numbers)
+    /// and every seed's value that moved, labelled. Booleans (a seed's "holds") are judged through
+    /// k/n, which is a field, so only their seeds are listed.
+    /// </summary>
+    private static IEnumerable<ComparisonRow> CompareAcrossSeeds(string metric, IReadOnlyList<(string Name, MetricValue Golden, MetricValue Actual)> members)
+    {
+        var rows = new List<ComparisonRow>();
+        bool numeric = members[0].Golden.AsNumber is not null;
+        var golden = members.Select(m => m.Golden.AsNumber ?? double.NaN).ToList();
+        var actual = members.Select(m => m.Actual.AsNumber ?? double.NaN).ToList();
+        double low = golden.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min(), high = golden.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
+        if (numeric)
+            rows.Add(MedianRow(metric, golden, actual));
+        foreach (var (name, g, a) in members.Where(m => !m.Golden.Equals(m.Actual)))
+        {
+            bool inside = numeric && a.AsNumber is double v && v >= low && v <= high;
+            rows.Add(ValueRow(name, g, a, numeric && !inside ? BeyondSeeds : SeedNoise, true) with { Kind = RowKind.Seed });
         }
         return rows;
     }
 
-    private const string Missing = "(missing)";
-
-    private static ComparisonRow CompareMetric(string name, MetricValue golden, MetricValue actual, IReadOnlyList<ToleranceRule> rules)
+    private static ComparisonRow MedianRow(string metric, IReadOnlyList<double> golden, IReadOnlyList<double> actual)
     {
-        if (golden.Kind != actual.Kind)
-            return new ComparisonRow(name, $"{golden} ({golden.Kind})", $"{actual} ({actual.Kind})", "type changed", "", "exact", false);
-        if (golden.Kind != MetricKind.Real)
+        string name = $"{metric} (median of {golden.Count} seeds)";
+        var finiteGolden = golden.Where(double.IsFinite).ToList();
+        var finiteActual = actual.Where(double.IsFinite).ToList();
+        string Describe(List<double> finite, int all) =>
+            finite.Count == 0 ? $"no finite value in {all} seeds"
+            : $"{SeedBand.Format(Statistics.Median(finite))} (seeds {SeedBand.Format(finite.Min())} to {SeedBand.Format(finite.Max())}{(finite.Count < all ? $", {all - finite.Count} not finite" : "")})";
+        string g = Describe(finiteGolden, golden.Count), a = Describe(finiteActual, actual.Count);
+
+        if (finiteGolden.Count == 0 || finiteActual.Count == 0)
         {
-            bool same = golden.Equals(actual);
-            bool counted = golden.Kind == MetricKind.Integer && !same;
-            return new ComparisonRow(name, golden.ToString(), actual.ToString(),
-                counted ? Signed(actual.Integer - golden.Integer) : "",
-                counted ? Percent(actual.Integer - golden.Integer, golden.Integer) : "",
-                "exact", same);
+            bool same = finiteGolden.Count == finiteActual.Count;
+            return new ComparisonRow(name, g, a, "", "", "finite in some seeds on both sides, or in none", same, RowKind.Median);
         }
 
-        var (change, relative) = Changes(golden.Real, actual.Real);
-        var tolerance = ToleranceRule.Find(rules, name);
-        if (tolerance is null)
-            return new ComparisonRow(name, golden.ToString(), actual.ToString(), change, relative, "none declared: add a tolerance rule to the claim", false);
-        return new ComparisonRow(name, golden.ToString(), actual.ToString(), change, relative, tolerance.ToString(), tolerance.Accepts(golden.Real, actual.Real));
+        double gm = Statistics.Median(finiteGolden), am = Statistics.Median(finiteActual);
+        var (change, relative) = Changes(gm, am);
+        if (finiteGolden.Distinct().Count() > 1 && finiteActual.Count > 1 && finiteActual.Distinct().Count() == 1)
+            return new ComparisonRow(name, g, a, change, relative, "the golden seeds differ, so the seeds must still differ", false, RowKind.Median);
+        var band = SeedBand.Of(finiteGolden, finiteActual)!;
+        return new ComparisonRow(name, g, a, change, relative, $"median in {band}", band.Contains(am), RowKind.Median);
     }
 
-    private static ComparisonRow Exact(string name, string golden, string actual) =>
-        new(name, golden, actual, "", "", "exact", string.Equals(golden, actual, StringComparison.Ordinal));
+    private static ComparisonRow ValueRow(string name, MetricValue golden, MetricValue actual, string rule, bool ok)
+    {
+        if (golden.AsNumber is not double g || actual.AsNumber is not double a || golden.Equals(actual))
+            return new ComparisonRow(name, golden.ToString(), actual.ToString(), "", "", rule, ok);
+        var (change, relative) = golden.Kind == MetricKind.Integer
+            ? (Signed(actual.Integer - golden.Integer), Percent(actual.Integer - golden.Integer, golden.Integer))
+            : Changes(g, a);
+        return new ComparisonRow(name, golden.ToString(), actual.ToString(), change, relative, rule, ok);
+    }
+
+    private static ComparisonRow ExactRow(string name, string golden, string actual) =>
+        new(name, golden, actual, "", "", Exact, string.Equals(golden, actual, StringComparison.Ordinal), RowKind.Field);
 
     private static (string Change, string Relative) Changes(double golden, double actual)
     {
@@ -125,4 +222,8 @@ public static class GoldenComparer
     /// <summary>"+10.02%": the change relative to the golden value; empty when that is zero.</summary>
     private static string Percent(double diff, double golden) =>
         golden == 0 ? "" : (diff / Math.Abs(golden) * 100).ToString("+0.###;-0.###", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A per-seed metric's name: <c>seed-&lt;n&gt;/&lt;metric&gt;</c>.</summary>
+    [GeneratedRegex(@"^seed-(?<seed>\d+)/(?<metric>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex SeedMetric();
 }

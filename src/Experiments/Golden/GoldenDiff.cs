@@ -7,9 +7,13 @@ namespace Homework.Experiments.Golden;
 public sealed record GoldenFileEntry(string Profile, string Claim, GoldenRecord Record);
 
 /// <summary>
-/// A golden file on both sides with what changed in it: the claim's fields (verdict and k/n
-/// included) and its metrics, as <see cref="GoldenComparer"/> compares them, old values on
-/// the golden side.
+/// A golden file on both sides with what changed in it, old values on the golden side: the
+/// claim's fields (verdict and k/n included) and its metrics. Metrics are grouped the way the
+/// portable regime judges them whatever the fingerprints, because that is what a reviewer
+/// asks of a moved number: a metric shared by all seeds, a per-seed metric's median over
+/// seeds against the old seeds' band, and single seeds' values (seed noise or beyond the old
+/// seeds' span). <see cref="FingerprintChanged"/> says whether the two sides came from
+/// different floating-point paths, where moved numbers are expected.
 /// </summary>
 public sealed record GoldenFileChange(
     string Profile,
@@ -20,14 +24,27 @@ public sealed record GoldenFileChange(
     IReadOnlyList<ComparisonRow> Metrics)
 {
     public bool VerdictFlipped => Old.Verdict != New.Verdict;
+
+    /// <summary>True when the two sides record different numerics fingerprints (or one records none).</summary>
+    public bool FingerprintChanged => Old.Numerics?.Id != New.Numerics?.Id;
+
+    /// <summary>Changes a reviewer must account for: medians outside the old seeds' band, and exact values that moved.</summary>
+    public IEnumerable<ComparisonRow> OutsideBand => Metrics.Where(r => !r.Ok);
+
+    /// <summary>Medians over seeds that moved but stayed within the old seeds' band.</summary>
+    public IEnumerable<ComparisonRow> WithinBand => Metrics.Where(r => r.Ok && r.Kind != RowKind.Seed);
+
+    /// <summary>Single seeds' values that moved.</summary>
+    public IEnumerable<ComparisonRow> SeedValues => Metrics.Where(r => r.Kind == RowKind.Seed);
 }
 
 /// <summary>
 /// What changed in the golden files between two revisions (or between the received files
-/// and their verified ones), so a reviewer sees which claims flipped and which numbers
-/// moved by how much, and whether by more than their tolerance, without opening JSON.
-/// Golden files are keyed <c>&lt;profile&gt;/&lt;claim id&gt;</c>, their path below
-/// <c>tests/Reproduction/Golden</c> without the suffix. Summaries are not compared, as in the tests.
+/// and their verified ones), so a reviewer sees which claims flipped, which numbers moved
+/// beyond what the seeds themselves span and which only by seed noise, and on which
+/// floating-point paths, without opening JSON. Golden files are keyed
+/// <c>&lt;profile&gt;/&lt;claim id&gt;</c>, their path below <c>tests/Reproduction/Golden</c>
+/// without the suffix. Summaries are not compared, as in the tests.
 /// </summary>
 public sealed record GoldenDiff(
     string Against,
@@ -39,36 +56,33 @@ public sealed record GoldenDiff(
 
     /// <summary>
     /// Compares two sets of golden records. A value counts as changed when its written form
-    /// changed, as a line diff of the file would show it; each change is judged with the
-    /// tolerances the claim declares now (<paramref name="tolerances"/>, by claim id; a claim
-    /// that is not there has none).
+    /// changed, as a line diff of the file would show it; a per-seed metric also counts when its
+    /// median over seeds changed, and is judged against the old seeds' band.
     /// </summary>
     public static GoldenDiff Compare(
         string against,
         IReadOnlyDictionary<string, GoldenRecord> before,
-        IReadOnlyDictionary<string, GoldenRecord> after,
-        IReadOnlyDictionary<string, IReadOnlyList<ToleranceRule>> tolerances)
+        IReadOnlyDictionary<string, GoldenRecord> after)
     {
         var changed = new List<GoldenFileChange>();
         foreach (string key in before.Keys.Intersect(after.Keys).Order(StringComparer.Ordinal))
         {
             var (profile, claim) = Split(key);
             var (old, @new) = (before[key], after[key]);
-            var rules = tolerances.GetValueOrDefault(claim) ?? [];
             bool flipped = old.Verdict != @new.Verdict;
             var fields = GoldenComparer.CompareFields(old, @new)
                 .Where(Differs)
                 .Where(r => !flipped || r.Name is not (GoldenComparer.VerdictField or GoldenComparer.HoldsField))
                 .ToList();
-            var metrics = GoldenComparer.CompareMetrics(old, @new, rules).Where(Differs).ToList();
-            if (flipped || fields.Count > 0 || metrics.Count > 0)
+            var metrics = GoldenComparer.CompareMetrics(old, @new, Regime.Portable).Where(Differs).ToList();
+            if (flipped || fields.Count > 0 || metrics.Count > 0 || old.Numerics?.Id != @new.Numerics?.Id)
                 changed.Add(new GoldenFileChange(profile, claim, old, @new, fields, metrics));
         }
         return new GoldenDiff(against, changed, OnlyIn(after, before), OnlyIn(before, after));
     }
 
     /// <summary>The verified golden files of the working tree under <paramref name="root"/> against those at a git revision (default: <see cref="GitRepository.DefaultBase"/>).</summary>
-    public static GoldenDiff AgainstRevision(string root, string? revision, IReadOnlyDictionary<string, IReadOnlyList<ToleranceRule>> tolerances)
+    public static GoldenDiff AgainstRevision(string root, string? revision)
     {
         var git = GitRepository.Open(root);
         var @base = revision is null ? git.DefaultBase() : git.Resolve(revision);
@@ -83,21 +97,21 @@ public sealed record GoldenDiff(
 
         var store = new GoldenStore(Path.Combine(root, ProjectPaths.GoldenFolder));
         var after = store.VerifiedClaimIds().ToDictionary(key => key, key => GoldenStore.Read(store.VerifiedPath(key)), StringComparer.Ordinal);
-        return Compare(@base.ToString(), before, after, tolerances);
+        return Compare(@base.ToString(), before, after);
     }
 
     /// <summary>
     /// The received golden files under <paramref name="root"/> against the verified files beside
     /// them: the table to read before accepting. A received file without a verified one is added.
     /// </summary>
-    public static GoldenDiff OfReceived(string root, IReadOnlyDictionary<string, IReadOnlyList<ToleranceRule>> tolerances)
+    public static GoldenDiff OfReceived(string root)
     {
         var store = new GoldenStore(Path.Combine(root, ProjectPaths.GoldenFolder));
         var received = store.ReceivedClaimIds().ToList();
         var after = received.ToDictionary(key => key, key => GoldenStore.Read(store.ReceivedPath(key)), StringComparer.Ordinal);
         var before = received.Where(key => File.Exists(store.VerifiedPath(key)))
             .ToDictionary(key => key, key => GoldenStore.Read(store.VerifiedPath(key)), StringComparer.Ordinal);
-        return Compare("the verified files (received files beside them)", before, after, tolerances);
+        return Compare("the verified files (received files beside them)", before, after);
     }
 
     /// <summary>The review table in Markdown; one line when nothing changed.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Homework.Experiments.Claims;
 using Homework.Experiments.Core;
@@ -6,8 +7,9 @@ namespace Homework.Experiments.Golden;
 
 /// <summary>
 /// Writes a <see cref="GoldenDiff"/> as Markdown for a pull request or a CI job summary, in
-/// the order a reviewer asks: which verdicts flipped, which numbers moved and whether by
-/// more than their tolerance, which golden files came or went, then any other field that changed.
+/// the order a reviewer asks: which files changed floating-point path, which verdicts flipped,
+/// which numbers moved beyond what the seeds span, which within it, how many single seeds'
+/// values moved (seed noise), which golden files came or went, then any other field that changed.
 /// </summary>
 internal static class GoldenDiffMarkdown
 {
@@ -18,6 +20,18 @@ internal static class GoldenDiffMarkdown
 
         var text = new StringBuilder();
         text.AppendLine($"## Golden-metric changes against {diff.Against}");
+
+        var paths = diff.Changed.Where(c => c.FingerprintChanged).ToList();
+        if (paths.Count > 0)
+        {
+            Heading(text, "Numerics fingerprints");
+            text.AppendLine($"{Count(paths.Count, "golden file")} changed floating-point path, so numbers there move by seed noise as well; " +
+                            "judge them by the seed band, not by their digits.");
+            text.AppendLine();
+            Header(text, "profile", "claim", "old fingerprint", "new fingerprint");
+            foreach (var change in paths)
+                Row(text, change.Profile, Code(change.Claim), Fingerprint(change.Old), Fingerprint(change.New));
+        }
 
         var flips = diff.Changed.Where(c => c.VerdictFlipped).ToList();
         if (flips.Count > 0)
@@ -30,17 +44,27 @@ internal static class GoldenDiffMarkdown
                     $"{flip.Old.Holds}/{flip.Old.Seeds} → {flip.New.Holds}/{flip.New.Seeds}");
         }
 
-        var metrics = diff.Changed.SelectMany(c => c.Metrics.Select(row => (c.Profile, c.Claim, Row: row))).ToList();
-        if (metrics.Count > 0)
+        Metrics(text, "Changes outside the seed band",
+            "Medians over seeds outside the band the old seeds span (widened by twice their span), and values that must not move at all.",
+            diff.Changed.SelectMany(c => c.OutsideBand.Select(row => (c.Profile, c.Claim, Row: row))).ToList());
+        Metrics(text, "Changes within the seed band",
+            "Medians over seeds that moved, but no further than the old seeds themselves scatter, and values shown without a band.",
+            diff.Changed.SelectMany(c => c.WithinBand.Select(row => (c.Profile, c.Claim, Row: row))).ToList());
+
+        var noise = diff.Changed.Where(c => c.SeedValues.Any()).ToList();
+        if (noise.Count > 0)
         {
-            Heading(text, "Changed metrics");
-            int files = diff.Changed.Count(c => c.Metrics.Count > 0);
-            int outside = metrics.Count(m => !m.Row.Ok);
-            text.AppendLine($"{Count(metrics.Count, "metric")} changed in {Count(files, "golden file")}; {outside} outside their tolerance.");
+            Heading(text, "Seed noise");
+            text.AppendLine("Single seeds' values that moved; they are judged through the medians above, not one by one.");
             text.AppendLine();
-            Header(text, "profile", "claim", "metric", "old", "new", "change", "relative", "tolerance", "within tolerance");
-            foreach (var (profile, claim, row) in metrics)
-                Row(text, profile, Code(claim), row.Name, row.Golden, row.Actual, row.Change, row.Relative, row.Tolerance, row.Ok ? "yes" : "**no**");
+            Header(text, "profile", "claim", "values moved", "inside the old seeds' span", "beyond it");
+            foreach (var change in noise)
+            {
+                var rows = change.SeedValues.ToList();
+                Row(text, change.Profile, Code(change.Claim), rows.Count.ToString(CultureInfo.InvariantCulture),
+                    rows.Count(r => r.Rule == GoldenComparer.SeedNoise).ToString(CultureInfo.InvariantCulture),
+                    rows.Count(r => r.Rule == GoldenComparer.BeyondSeeds).ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         Files(text, "Added golden files", diff.Added);
@@ -56,6 +80,19 @@ internal static class GoldenDiffMarkdown
         }
         return text.ToString();
     }
+
+    private static void Metrics(StringBuilder text, string heading, string explanation, IReadOnlyList<(string Profile, string Claim, ComparisonRow Row)> metrics)
+    {
+        if (metrics.Count == 0) return;
+        Heading(text, heading);
+        text.AppendLine($"{explanation} {Count(metrics.Count, "value")} in {Count(metrics.Select(m => (m.Profile, m.Claim)).Distinct().Count(), "golden file")}.");
+        text.AppendLine();
+        Header(text, "profile", "claim", "metric", "old", "new", "change", "relative", "rule");
+        foreach (var (profile, claim, row) in metrics)
+            Row(text, profile, Code(claim), row.Name, row.Golden, row.Actual, row.Change, row.Relative, row.Rule);
+    }
+
+    private static string Fingerprint(GoldenRecord record) => record.Numerics?.ToString() ?? "not recorded";
 
     private static void Files(StringBuilder text, string heading, IReadOnlyList<GoldenFileEntry> files)
     {

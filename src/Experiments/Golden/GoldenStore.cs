@@ -40,8 +40,11 @@ public sealed class GoldenStore(string directory)
 
     public string ReceivedPath(string claimId) => PathFor(claimId, ReceivedSuffix);
 
-    /// <summary>Compares <paramref name="actual"/> with the verified file of its claim.</summary>
-    public GoldenCheck Check(GoldenRecord actual, IReadOnlyList<ToleranceRule> rules)
+    /// <summary>
+    /// Compares <paramref name="actual"/> with the verified file of its claim, strictly when both
+    /// carry the same numerics fingerprint and portably otherwise (see <see cref="GoldenComparer"/>).
+    /// </summary>
+    public GoldenCheck Check(GoldenRecord actual)
     {
         string verified = VerifiedPath(actual.Claim);
         string received = ReceivedPath(actual.Claim);
@@ -69,7 +72,7 @@ public sealed class GoldenStore(string directory)
                 $"{e.Message} This run's values are in {received}; fix the golden file or accept the received one.");
         }
 
-        var comparison = GoldenComparer.Compare(golden, actual, rules);
+        var comparison = GoldenComparer.Compare(golden, actual);
         if (comparison.Ok)
         {
             if (File.Exists(received)) File.Delete(received);

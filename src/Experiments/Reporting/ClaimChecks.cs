@@ -17,6 +17,7 @@ public static class ClaimChecks
         foreach (var experiment in experiments)
         {
             object? result = RunStore.Load(experiment, profile, paths);
+            var numerics = result is null ? null : RunStore.LoadInfo(experiment, profile, paths)?.Numerics;
             foreach (var claim in experiment.Claims)
             {
                 if (result is null)
@@ -25,7 +26,7 @@ public static class ClaimChecks
                     continue;
                 }
                 var outcome = claim.Evaluate(result, profile);
-                checks.Add(new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(), claim.Tolerances) : null, null));
+                checks.Add(new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(numerics)) : null, null));
             }
         }
         return checks;

@@ -54,12 +54,23 @@ public static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Runs");
         text.AppendLine();
-        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | machine |");
-        text.AppendLine("|---|---|---|---|---|---|");
+        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | machine | numerics |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (experiment, info) in runs)
             text.AppendLine(info is null
-                ? $"| {experiment.Name} | {experiment.Part} | not run | | | |"
-                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Markdown.Cell(info.Machine)}, LibTorch {info.Torch} |");
+                ? $"| {experiment.Name} | {experiment.Part} | not run | | | | |"
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Markdown.Cell(info.Machine)} | `{info.Numerics.Id}` |");
+
+        // The fingerprints in full, once each: what decided the floating-point path of the runs above.
+        var fingerprints = runs.Where(r => r.Info is not null).Select(r => r.Info!.Numerics).DistinctBy(n => n.Id).ToList();
+        if (fingerprints.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Numerics fingerprints (golden files are compared bit for bit on the fingerprint they were accepted on, through seed bands on any other):");
+            text.AppendLine();
+            foreach (var n in fingerprints)
+                text.AppendLine($"- `{n.Id}`: CPU {n.Cpu}; ISA {n.Isa}; caches {n.Caches}; kernels {n.Kernels}; LibTorch {n.LibTorch}, TorchSharp {n.TorchSharp}; {n.Threads} intra-op thread(s); {n.Platform}");
+        }
         return text.ToString();
     }
 

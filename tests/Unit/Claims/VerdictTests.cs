@@ -16,7 +16,6 @@ public sealed class VerdictTests
             Criterion = "c",
             Experiment = "e",
             Figures = [1],
-            Tolerances = [],
             Check = h => new ClaimEvidence(
                 h.Select((v, i) => new SeedEvidence(i, v, new Dictionary<string, MetricValue> { ["value"] = i })).ToList(),
                 new Dictionary<string, MetricValue> { ["shared"] = "yes" }, "summary"),
@@ -40,7 +39,7 @@ public sealed class VerdictTests
     [Fact]
     public void The_golden_record_prefixes_seed_metrics_and_keeps_common_ones()
     {
-        var golden = Outcome(true, false).ToGolden();
+        var golden = Outcome(true, false).ToGolden(null);
         golden.Metrics.Keys.Should().Equal("seed-0/holds", "seed-0/value", "seed-1/holds", "seed-1/value", "shared");
         golden.Profile.Should().Be("quick");
         golden.Holds.Should().Be(1);

@@ -19,10 +19,11 @@ public sealed class GoldenDiffBaseTests : IDisposable
         repo.Write(GoldenSandbox.Claim("claim", m => m["seed-0/converged-at"] = 1300));
         repo.Commit("feature changes a golden number");
 
-        var diff = GoldenDiff.AgainstRevision(repo.Root, null, GoldenSandbox.Tolerances);
+        var diff = GoldenDiff.AgainstRevision(repo.Root, null);
 
         diff.Against.Should().Be($"the merge base with main ({mergeBase[..12]})");
-        diff.Changed.Should().ContainSingle().Which.Metrics.Should().ContainSingle().Which.Name.Should().Be("seed-0/converged-at");
+        diff.Changed.Should().ContainSingle().Which.Metrics.Select(r => r.Name)
+            .Should().Equal("converged-at (median of 3 seeds)", "seed-0/converged-at");
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class GoldenDiffBaseTests : IDisposable
         string head = repo.Commit();
         repo.Write(GoldenSandbox.Claim("new"));
 
-        var diff = GoldenDiff.AgainstRevision(repo.Root, null, GoldenSandbox.Tolerances);
+        var diff = GoldenDiff.AgainstRevision(repo.Root, null);
 
         diff.Against.Should().Be($"HEAD ({head[..12]})");
         diff.Added.Should().ContainSingle().Which.Claim.Should().Be("1-1/test/new");
@@ -47,9 +48,10 @@ public sealed class GoldenDiffBaseTests : IDisposable
         Json.Write(repo.Received("quick", "1-1/test/claim"), GoldenSandbox.Claim("claim", m => m["seed-0/final-loss"] = 0.00105));
         Json.Write(repo.Received("quick", "1-1/test/new"), GoldenSandbox.Claim("new"));
 
-        var diff = GoldenDiff.OfReceived(repo.Root, GoldenSandbox.Tolerances);
+        var diff = GoldenDiff.OfReceived(repo.Root);
 
-        diff.Changed.Should().ContainSingle().Which.Metrics.Should().ContainSingle().Which.Ok.Should().BeTrue();
+        diff.Changed.Should().ContainSingle().Which.Metrics.Should().OnlyContain(r => r.Ok)
+            .And.ContainSingle(r => r.Kind == RowKind.Seed).Which.Name.Should().Be("seed-0/final-loss");
         diff.Added.Should().ContainSingle().Which.Claim.Should().Be("1-1/test/new");
         diff.Removed.Should().BeEmpty("a verified file without a received one did not change");
     }

@@ -10,7 +10,7 @@ public sealed class GoldenDiffErrorsTests : IDisposable
 
     public void Dispose() => repo.Dispose();
 
-    private Func<GoldenDiff> Against(string? revision) => () => GoldenDiff.AgainstRevision(repo.Root, revision, GoldenSandbox.Tolerances);
+    private Func<GoldenDiff> Against(string? revision) => () => GoldenDiff.AgainstRevision(repo.Root, revision);
 
     [Fact]
     public void An_unknown_revision_is_named_with_how_to_get_it()
@@ -48,7 +48,7 @@ public sealed class GoldenDiffErrorsTests : IDisposable
     {
         using var plain = new GoldenSandbox(init: false);
 
-        FluentActions.Invoking(() => GoldenDiff.AgainstRevision(plain.Root, null, GoldenSandbox.Tolerances))
+        FluentActions.Invoking(() => GoldenDiff.AgainstRevision(plain.Root, null))
             .Should().Throw<HomeworkException>().WithMessage($"{plain.Root} is not inside a git checkout*--received*");
     }
 }

@@ -5,7 +5,8 @@ namespace Homework.Tests.Unit.Golden;
 
 /// <summary>
 /// Reviewing a change: the golden-metric diff of the working tree against a commit lists
-/// verdict flips first, then every changed metric with its tolerance, then added and
+/// changed floating-point paths and verdict flips first, then medians over seeds outside and
+/// within the old seeds' band, then how many single seeds' values moved, then added and
 /// removed golden files.
 /// </summary>
 public sealed class GoldenDiffTests : IDisposable
@@ -15,41 +16,59 @@ public sealed class GoldenDiffTests : IDisposable
 
     public GoldenDiffTests()
     {
-        repo.Write(GoldenSandbox.Claim("claim"));
-        repo.Write(GoldenSandbox.Claim("flip"));
-        repo.Write(GoldenSandbox.Claim("gone"));
+        foreach (string name in new[] { "claim", "flip", "gone", "moved" })
+            repo.Write(GoldenSandbox.Claim(name));
         repo.Commit();
 
-        repo.Write(GoldenSandbox.Claim("claim", m => { m["seed-0/final-loss"] = 0.00105; m["seed-0/converged-at"] = 1300; }));
-        repo.Write(GoldenSandbox.Claim("flip", m => { m["seed-0/holds"] = false; m["seed-0/final-loss"] = 0.002; }, Verdict.NotReproduced, holds: 1));
+        repo.Write(GoldenSandbox.Claim("claim", m => { m["seed-0/final-loss"] = 0.0015; m["seed-0/converged-at"] = 1300; }));
+        repo.Write(GoldenSandbox.Claim("flip", m => { m["seed-0/holds"] = false; Records.Scale("final-loss", 10)(m); }, Verdict.NotReproduced, holds: 1));
+        repo.Write(GoldenSandbox.Claim("moved", m => m["seed-2/final-loss"] = 0.0041) with { Numerics = Records.Elsewhere });
         repo.Delete("1-1/test/gone");
         repo.Write(GoldenSandbox.Claim("new"));
 
-        markdown = GoldenDiff.AgainstRevision(repo.Root, "HEAD", GoldenSandbox.Tolerances).ToMarkdown();
+        markdown = GoldenDiff.AgainstRevision(repo.Root, "HEAD").ToMarkdown();
     }
 
     public void Dispose() => repo.Dispose();
 
+    private int Section(string heading) => markdown.IndexOf("### " + heading, StringComparison.Ordinal);
+
     [Fact]
-    public void A_verdict_flip_is_listed_first_with_the_claim_its_words_and_both_counts()
+    public void A_changed_floating_point_path_is_listed_first_with_both_fingerprints()
+    {
+        Section("Numerics fingerprints").Should().BePositive().And.BeLessThan(Section("Verdict flips"));
+        markdown.Should().Contain($"| quick | `1-1/test/moved` | {Records.Here} | {Records.Elsewhere} |");
+    }
+
+    [Fact]
+    public void A_verdict_flip_comes_before_the_metrics_with_the_claim_its_words_and_both_counts()
     {
         markdown.Should().Contain("| quick | `1-1/test/flip` | “The report says so.” | reproduced → not reproduced | 2/3 → 1/3 |");
-        markdown.IndexOf("### Verdict flips", StringComparison.Ordinal).Should().BeLessThan(markdown.IndexOf("### Changed metrics", StringComparison.Ordinal));
+        Section("Verdict flips").Should().BeLessThan(Section("Changes outside the seed band"));
     }
 
     [Fact]
-    public void A_real_that_moved_within_its_tolerance_says_so()
+    public void A_median_that_left_the_old_seeds_band_is_listed_outside_with_its_rule()
     {
-        markdown.Should().Contain("| quick | `1-1/test/claim` | seed-0/final-loss | 0.001 | 0.00105 | +5E-5 | +5% | ±10% | yes |");
+        markdown[Section("Changes outside the seed band")..Section("Changes within the seed band")]
+            .Should().Contain("| quick | `1-1/test/flip` | final-loss (median of 3 seeds) | 0.002 (seeds 0.001 to 0.004) | 0.02 (seeds 0.01 to 0.04) | +1.8E-2 | +900% | median in 0.00025 to 0.016 (log scale) |");
     }
 
     [Fact]
-    public void Changes_beyond_the_tolerance_and_of_exact_metrics_are_marked_outside()
+    public void A_median_that_moved_within_the_band_is_listed_within()
     {
-        markdown.Should().Contain("| quick | `1-1/test/flip` | seed-0/final-loss | 0.001 | 0.002 | +1E-3 | +100% | ±10% | **no** |")
-            .And.Contain("| quick | `1-1/test/claim` | seed-0/converged-at | 1200 | 1300 | +100 | +8.333% | exact | **no** |")
-            .And.Contain("| quick | `1-1/test/flip` | seed-0/holds | true | false |  |  | exact | **no** |")
-            .And.Contain("4 metrics changed in 2 golden files; 3 outside their tolerance.");
+        markdown[Section("Changes within the seed band")..Section("Seed noise")]
+            .Should().Contain("| quick | `1-1/test/claim` | final-loss (median of 3 seeds) | 0.002 (seeds 0.001 to 0.004) | 0.002 (seeds 0.0015 to 0.004) |")
+            .And.Contain("| quick | `1-1/test/moved` | final-loss (median of 3 seeds) |");
+    }
+
+    [Fact]
+    public void Single_seeds_are_counted_as_seed_noise_or_beyond_the_span()
+    {
+        string noise = markdown[Section("Seed noise")..Section("Added golden files")];
+        noise.Should().Contain("| quick | `1-1/test/claim` | 2 | 2 | 0 |")
+            .And.Contain("| quick | `1-1/test/flip` | 4 | 1 | 3 |")
+            .And.Contain("| quick | `1-1/test/moved` | 1 | 0 | 1 |");
     }
 
     [Fact]
@@ -61,8 +80,7 @@ public sealed class GoldenDiffTests : IDisposable
     [Fact]
     public void Added_and_removed_golden_files_are_listed_with_their_claims()
     {
-        int added = markdown.IndexOf("### Added golden files", StringComparison.Ordinal);
-        int removed = markdown.IndexOf("### Removed golden files", StringComparison.Ordinal);
+        int added = Section("Added golden files"), removed = Section("Removed golden files");
         added.Should().BePositive();
         removed.Should().BeGreaterThan(added);
         markdown[added..removed].Should().Contain("| quick | `1-1/test/new` | “The report says so.” | reproduced | 2/3 |");
@@ -70,19 +88,11 @@ public sealed class GoldenDiffTests : IDisposable
     }
 
     [Fact]
-    public void A_real_of_a_claim_the_catalog_does_not_know_has_no_declared_tolerance()
-    {
-        var diff = GoldenDiff.AgainstRevision(repo.Root, "HEAD", new Dictionary<string, IReadOnlyList<ToleranceRule>>());
-
-        diff.ToMarkdown().Should().Contain("| seed-0/final-loss | 0.001 | 0.00105 | +5E-5 | +5% | none declared");
-    }
-
-    [Fact]
     public void A_changed_statement_is_listed_among_the_other_fields()
     {
         repo.Write(GoldenSandbox.Claim("claim") with { Statement = "The report now says otherwise." });
 
-        GoldenDiff.AgainstRevision(repo.Root, "HEAD", GoldenSandbox.Tolerances).ToMarkdown()
+        GoldenDiff.AgainstRevision(repo.Root, "HEAD").ToMarkdown()
             .Should().Contain("### Other changed fields")
             .And.Contain("| quick | `1-1/test/claim` | statement | The report says so. | The report now says otherwise. |");
     }
@@ -92,7 +102,7 @@ public sealed class GoldenDiffTests : IDisposable
     {
         string commit = repo.Commit("accept the new golden files");
 
-        GoldenDiff.AgainstRevision(repo.Root, "HEAD", GoldenSandbox.Tolerances).ToMarkdown()
+        GoldenDiff.AgainstRevision(repo.Root, "HEAD").ToMarkdown()
             .Should().Be($"No golden-metric changes against HEAD ({commit[..12]}).\n");
     }
 }

@@ -24,10 +24,6 @@ internal sealed class GoldenSandbox : IDisposable
 
     public string Root => dir.Path;
 
-    /// <summary>The tolerances the sandbox's claims declare: reals ending in final-loss within 10%.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<ToleranceRule>> Tolerances { get; } =
-        new[] { "claim", "flip", "gone", "new" }.ToDictionary(name => $"1-1/test/{name}", _ => (IReadOnlyList<ToleranceRule>)Records.Rules);
-
     /// <summary><see cref="Records.Sample"/> as claim <c>1-1/test/&lt;name&gt;</c>.</summary>
     public static GoldenRecord Claim(string name, Action<SortedDictionary<string, MetricValue>>? edit = null, Verdict verdict = Verdict.Reproduced, int holds = 2) =>
         Records.Sample(edit, verdict, holds) with { Claim = $"1-1/test/{name}" };

@@ -32,7 +32,7 @@ public sealed class GoldenStoreTests : IDisposable
     [Fact]
     public void A_missing_golden_fails_and_writes_only_a_received_file()
     {
-        var check = store.Check(Records.Sample(), Records.Rules);
+        var check = store.Check(Records.Sample());
 
         check.Status.Should().Be(GoldenStatus.Missing);
         check.Message.Should().Contain(Verified).And.Contain(Received).And.Contain("AcceptSnapshots");
@@ -45,7 +45,7 @@ public sealed class GoldenStoreTests : IDisposable
     {
         Environment.SetEnvironmentVariable("CI", "true");
 
-        store.Check(Records.Sample(), Records.Rules).Message.Should().Contain("CI never writes verified files");
+        store.Check(Records.Sample()).Message.Should().Contain("CI never writes verified files");
         FluentActions.Invoking(() => GoldenStore.AcceptAll(dir.Path)).Should().Throw<HomeworkException>().WithMessage("*CI=true*");
         File.Exists(Verified).Should().BeFalse();
     }
@@ -54,12 +54,12 @@ public sealed class GoldenStoreTests : IDisposable
     public void Accepting_turns_received_into_verified_and_then_the_check_passes()
     {
         Environment.SetEnvironmentVariable("CI", null);
-        store.Check(Records.Sample(), Records.Rules);
+        store.Check(Records.Sample());
 
         GoldenStore.AcceptAll(dir.Path).Should().Equal(Verified);
 
         File.Exists(Received).Should().BeFalse();
-        store.Check(Records.Sample(), Records.Rules).Ok.Should().BeTrue();
+        store.Check(Records.Sample()).Ok.Should().BeTrue();
     }
 
     [Fact]
@@ -68,22 +68,22 @@ public sealed class GoldenStoreTests : IDisposable
         Json.Write(Verified, Records.Sample());
         string before = File.ReadAllText(Verified);
 
-        var check = store.Check(Records.Sample(m => m["seed-0/final-loss"] = 0.002), Records.Rules);
+        var check = store.Check(Records.Sample(m => m["seed-0/final-loss"] = 0.002));
 
         check.Status.Should().Be(GoldenStatus.Mismatch);
-        check.Message.Should().Contain("| seed-0/final-loss | 0.001 | 0.002 |");
+        check.Message.Should().Contain("Compared strict: same numerics fingerprint").And.Contain("| seed-0/final-loss | 0.001 | 0.002 |");
         File.ReadAllText(Verified).Should().Be(before);
         GoldenStore.Read(Received).Metrics["seed-0/final-loss"].Real.Should().Be(0.002);
     }
 
     [Fact]
-    public void A_match_within_tolerance_removes_a_stale_received_file_and_keeps_the_golden_numbers()
+    public void A_portable_match_removes_a_stale_received_file_and_keeps_the_golden_numbers()
     {
         Json.Write(Verified, Records.Sample());
         File.WriteAllText(Received, "stale");
         string before = File.ReadAllText(Verified);
 
-        store.Check(Records.Sample(m => m["seed-0/final-loss"] = 0.00101), Records.Rules).Ok.Should().BeTrue();
+        store.Check(Records.Sample(m => m["seed-0/final-loss"] = 0.00101, numerics: Records.Elsewhere)).Ok.Should().BeTrue();
 
         File.Exists(Received).Should().BeFalse();
         File.ReadAllText(Verified).Should().Be(before);
@@ -98,7 +98,7 @@ public sealed class GoldenStoreTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Verified)!);
         File.WriteAllText(Verified, content);
 
-        var check = store.Check(Records.Sample(), Records.Rules);
+        var check = store.Check(Records.Sample());
 
         check.Status.Should().Be(GoldenStatus.Malformed);
         check.Message.Should().StartWith(Verified);

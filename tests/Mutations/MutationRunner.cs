@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Homework.Experiments;
+
+namespace Homework.Mutations;
+
+/// <summary>What one mutation did to the claim tests of its experiment.</summary>
+/// <param name="Caught">True when at least one claim test failed on a golden mismatch.</param>
+/// <param name="FailedClaims">The claims whose test failed.</param>
+/// <param name="Evidence">The first failing rows of the first failed claim, as the test printed them.</param>
+/// <param name="Error">Set when the copy did not build or the tests did not run: neither caught nor missed.</param>
+public sealed record MutationOutcome(Mutation Mutation, bool Caught, int Tests, IReadOnlyList<string> FailedClaims, IReadOnlyList<string> Evidence, double Seconds, string? Error = null);
+
+/// <summary>
+/// Runs a mutation: copies the repository's sources to a scratch folder, applies the edit,
+/// builds the reproduction tests and runs those of the mutation's experiment at the quick
+/// profile with <c>HOMEWORK_GOLDEN_REGIME=portable</c> and <c>CI=true</c> (so no golden file
+/// of the copy is ever written), then reads the trx results.
+/// </summary>
+public sealed partial class MutationRunner(string root, string scratch, Action<string> log)
+{
+    /// <summary>What is copied: everything the build and the reproduction tests need, and nothing they write.</summary>
+    private static readonly string[] Sources =
+        ["src", "tests", "build", ".config", "Homework.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json"];
+
+    private static readonly string[] Skipped = ["bin", "obj", "TestResults"];
+
+    /// <summary>Applies <paramref name="mutation"/> to <paramref name="text"/>; the text to find must occur exactly once.</summary>
+    public static string Apply(Mutation mutation, string text)
+    {
+        int count = Regex.Matches(text, Regex.Escape(mutation.Find)).Count;
+        return count == 1
+            ? text.Replace(mutation.Find, mutation.Replace, StringComparison.Ordinal)
+            : throw new InvalidOperationException(
+                $"Mutation {mutation.Name} no longer applies: its text occurs {count} times in {mutation.File} (it must occur once). " +
+                "Update the mutation in tests/Mutations/Mutation.cs to the current code.");
+    }
+
+    /// <summary>The claim tests of an experiment, as a <c>dotnet test --filter</c> expression over their <c>claim</c> traits.</summary>
+    public static string Filter(string experiment)
+    {
+        var claims = Catalog.Find(experiment).Claims;
+        return string.Join('|', claims.Select(c => $"claim={c.Id}"));
+    }
+
+    /// <summary>The unmutated sources, to show that the portable comparison passes without a defect (no false alarm).</summary>
+    public MutationOutcome Control(string experiment) =>
+        Run(new Mutation("none (control)", "no change: the same sources in the portable regime", experiment, "", "", ""));
+
+    public MutationOutcome Run(Mutation mutation)
+    {
+        var clock = Stopwatch.StartNew();
+        string copy = Path.Combine(scratch, mutation.Name.Split(' ')[0]);
+        try
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
+            foreach (string source in Sources)
+                CopyEntry(Path.Combine(root, source), Path.Combine(copy, source));
+            if (mutation.File.Length > 0)
+            {
+                string file = Path.Combine(copy, mutation.File);
+                File.WriteAllText(file, Apply(mutation, File.ReadAllText(file)));
+            }
+
+            log($"{mutation.Name}: building the mutated copy");
+            var build = Dotnet(copy, new Dictionary<string, string?>(), "build", "tests/Reproduction", "-c", "Debug", "--nologo", "-v", "q");
+            if (build.ExitCode != 0)
+                return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, $"the mutated copy did not build: {Tail(build.Output)}");
+
+            log($"{mutation.Name}: reproducing the {mutation.Experiment} claims in the portable regime");
+            string results = Path.Combine(copy, "test-results");
+            var environment = new Dictionary<string, string?>
+            {
+                ["HOMEWORK_GOLDEN_REGIME"] = "portable",
+                ["HOMEWORK_PROFILE"] = "quick",
+                ["HOMEWORK_ARTIFACTS"] = Path.Combine(copy, "artifacts"),
+                ["CI"] = "true",
+            };
+            var test = Dotnet(copy, environment, "test", "tests/Reproduction", "--no-build", "-c", "Debug", "--nologo",
+                "--filter", Filter(mutation.Experiment), "--logger", "trx;LogFileName=results.trx", "--results-directory", results);
+            string trx = Path.Combine(results, "results.trx");
+            if (!File.Exists(trx))
+                return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, $"the tests did not run: {Tail(test.Output)}");
+            return Read(mutation, trx, clock.Elapsed.TotalSeconds);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, e.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    /// <summary>Failed claim tests and their golden tables from a trx file.</summary>
+    private static MutationOutcome Read(Mutation mutation, string trx, double seconds)
+    {
+        XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+        var results = XDocument.Load(trx).Descendants(ns + "UnitTestResult").ToList();
+        var failed = results.Where(r => (string?)r.Attribute("outcome") == "Failed")
+            .Select(r => r.Descendants(ns + "Message").FirstOrDefault()?.Value ?? "")
+            .ToList();
+        var claims = failed.Select(m => ClaimInMessage().Match(m)).Where(m => m.Success).Select(m => m.Groups["claim"].Value).Distinct().Order(StringComparer.Ordinal).ToList();
+        var evidence = failed.FirstOrDefault(m => ClaimInMessage().IsMatch(m)) is { } first
+            ? first.Split('\n').Where(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| metric ", StringComparison.Ordinal)).Take(3).ToList()
+            : [];
+        string? error = failed.Count > claims.Count ? $"{failed.Count - claims.Count} test(s) failed without a golden table (a crash or an error): {Tail(failed.First(m => !ClaimInMessage().IsMatch(m)))}" : null;
+        return new MutationOutcome(mutation, claims.Count > 0, results.Count, claims, evidence, seconds, error);
+    }
+
+    private static void CopyEntry(string from, string to)
+    {
+        if (File.Exists(from))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(from, to);
+            return;
+        }
+        if (!Directory.Exists(from)) return;
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+            if (!file.EndsWith(".received.json", StringComparison.Ordinal))
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (string dir in Directory.EnumerateDirectories(from))
+            if (!Skipped.Contains(Path.GetFileName(dir)))
+                CopyEntry(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
+
+    private static (int ExitCode, string Output) Dotnet(string directory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.GetAwaiter().GetResult());
+    }
+
+    private static string Tail(string text) =>
+        string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+
+    [GeneratedRegex(@"Claim (?<claim>\S+) \(\w+ profile\) does not match")]
+    private static partial Regex ClaimInMessage();
+}
