@@ -76,9 +76,9 @@ public sealed record GoldenComparison(ComparisonRegime Regime, IReadOnlyList<Com
 /// exactly; metrics shared by all seeds exactly when they are integers, booleans or text (they
 /// do not depend on the trajectory: parameter counts, layer counts), shown when they are reals;
 /// every per-seed metric (<c>seed-N/&lt;name&gt;</c>) through its median over seeds, which must fall
-/// in the <see cref="SeedBand"/> of the golden seeds, and must still vary across seeds if the
-/// golden seeds did; single seeds' values are listed as seed noise (inside the golden seeds'
-/// span) or beyond it, and do not fail on their own.</item>
+/// in the <see cref="SeedBand"/> of the golden seeds; the seeds must still differ in some metric
+/// if the golden seeds did; single seeds' values are listed as seed noise (inside the golden
+/// seeds' span) or beyond it, and do not fail on their own.</item>
 /// </list>
 /// A metric on one side only, or whose type changed, fails in both regimes.
 /// </summary>
@@ -89,7 +89,8 @@ public static partial class GoldenComparer
 
     /// <summary>Rules of the rows, as tables show them.</summary>
     public const string Exact = "exact", BitForBit = "bit for bit", Shown = "shown: one value for all seeds has no seed band",
-        SeedNoise = "seed noise (inside the golden seeds' span)", BeyondSeeds = "beyond the golden seeds' span (not judged alone)";
+        SeedNoise = "seed noise (inside the golden seeds' span)", BeyondSeeds = "beyond the golden seeds' span (not judged alone)",
+        SeedsMustDiffer = "the golden seeds differ, so the run's seeds must too";
 
     private const string Missing = "(missing)";
 
@@ -143,6 +144,8 @@ public static partial class GoldenComparer
         }
         foreach (var (metric, members) in families)
             rows.AddRange(CompareAcrossSeeds(metric, members));
+        if (SeedsCollapsed(families.Values) is { } collapsed)
+            rows.Add(collapsed);
         return rows;
     }
 
@@ -169,6 +172,22 @@ public static partial class GoldenComparer
         return rows;
     }
 
+    /// <summary>
+    /// A run whose seeds all give the same value of every per-seed metric, where the golden seeds
+    /// differ, has lost its seeds (a generator seeded from a constant, say): one failing row. A
+    /// single metric that every seed reproduces is no evidence of that (accuracies that reach 1,
+    /// a best batch size that every seed picks), so it is judged by its band like any other.
+    /// </summary>
+    private static ComparisonRow? SeedsCollapsed(IEnumerable<List<(string Name, MetricValue Golden, MetricValue Actual)>> families)
+    {
+        var all = families.Where(f => f.Count > 1).ToList();
+        bool goldenVaries = all.Any(f => f.Select(m => m.Golden).Distinct().Count() > 1);
+        bool actualVaries = all.Any(f => f.Select(m => m.Actual).Distinct().Count() > 1);
+        return goldenVaries && !actualVaries
+            ? new ComparisonRow("seeds (every per-seed metric)", "differ", "identical in every seed", "", "", SeedsMustDiffer, false, RowKind.Median)
+            : null;
+    }
+
     private static ComparisonRow MedianRow(string metric, IReadOnlyList<double> golden, IReadOnlyList<double> actual)
     {
         string name = $"{metric} (median of {golden.Count} seeds)";
@@ -187,8 +206,6 @@ public static partial class GoldenComparer
 
         double gm = Statistics.Median(finiteGolden), am = Statistics.Median(finiteActual);
         var (change, relative) = Changes(gm, am);
-        if (finiteGolden.Distinct().Count() > 1 && finiteActual.Count > 1 && finiteActual.Distinct().Count() == 1)
-            return new ComparisonRow(name, g, a, change, relative, "the golden seeds differ, so the seeds must still differ", false, RowKind.Median);
         var band = SeedBand.Of(finiteGolden, finiteActual)!;
         return new ComparisonRow(name, g, a, change, relative, $"median in {band}", band.Contains(am), RowKind.Median);
     }
