@@ -17,7 +17,7 @@ public static class ClaimChecks
         foreach (var experiment in experiments)
         {
             object? result = RunStore.Load(experiment, profile, paths);
-            foreach (var claim in experiment.Claims)
+            foreach (var claim in Catalog.ClaimsOf(experiment))
             {
                 if (result is null)
                 {

@@ -83,8 +83,14 @@ public sealed record SensitivityResult(SensitivityConfig Config, long Parameters
     public IReadOnlyList<SensitivityRun> OfSeed(int seed) => Config.BatchSizes.Select(b => Run(b, seed)).ToList();
 }
 
+/// <summary>The <c>sensitivity</c> experiment: trains one net per batch size and measures its sensitivity to its input.</summary>
 public static class Sensitivity
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "sensitivity";
+
+    public static Experiment<SensitivityConfig, SensitivityResult> Experiment { get; } = new(Name, "1-3", "Loss, accuracy and input sensitivity of a 784-20-30-10 net against batch size (5 to 1,000)", SensitivityConfig.For, Run);
+
     public static SensitivityResult Run(SensitivityConfig config, RunContext context)
     {
         var mnist = context.Mnist();
@@ -96,18 +102,21 @@ public static class Sensitivity
             runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "sensitivity";
+
     private static SensitivityRun Train(SensitivityConfig config, MnistData mnist, int batchSize, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var subsetGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "train-subset"));
+        using var subsetGenerator = new Generator(Seeds.Derive(seed, SeedKey, "train-subset"));
         var train = mnist.Train.Subset(config.TrainSamples, subsetGenerator);
         var test = mnist.Test.First(config.TestSamples);
         var probe = mnist.Test.First(config.SensitivitySamples);
 
         // "Identical" nets: every batch size of a seed starts from the same initial weights.
-        using var initGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "init"));
+        using var initGenerator = new Generator(Seeds.Derive(seed, SeedKey, "init"));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
-        using var generator = new Generator(Seeds.Derive(seed, "sensitivity", "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         long steps = 0;
         var trainer = new Trainer(new TrainingOptions
         {
