@@ -3,7 +3,13 @@ using System.Runtime.InteropServices;
 
 namespace Homework.Experiments.Core;
 
-/// <summary>When, where and how long a result was produced (<c>run.json</c>).</summary>
+/// <summary>When, where, from which code and how long a result was produced (<c>run.json</c>).</summary>
+/// <param name="Revision">The git commit checked out when the run started, or <c>unknown</c> outside a git checkout.</param>
+/// <param name="WorkingTree">
+/// <c>clean</c> when the working tree matched <see cref="Revision"/> at the start of the run,
+/// <c>dirty</c> when a file differed (then the revision alone does not name the code that ran),
+/// or <c>unknown</c>. Files written before these fields existed read back as <c>unknown</c>.
+/// </param>
 public sealed record RunInfo(
     string Experiment,
     string Profile,
@@ -13,12 +19,30 @@ public sealed record RunInfo(
     int Threads,
     string Machine,
     string Torch,
-    string Runtime);
+    string Runtime,
+    string Revision = SourceRevision.Unknown,
+    string WorkingTree = SourceRevision.Unknown);
+
+/// <summary>The code a run came from, as <c>run.json</c> records it.</summary>
+public sealed record SourceRevision(string Revision, string WorkingTree)
+{
+    public const string Unknown = "unknown";
+
+    /// <summary>
+    /// The commit and state of the checkout at <paramref name="root"/>; <c>unknown</c> for both
+    /// outside a git checkout or without git (never an error: a run must not fail for this).
+    /// </summary>
+    public static SourceRevision Of(string root) =>
+        Golden.GitRepository.Head(root) is { } head
+            ? new SourceRevision(head.Commit, head.Dirty ? "dirty" : "clean")
+            : new SourceRevision(Unknown, Unknown);
+}
 
 /// <summary>
 /// Results on disk: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c> holds
-/// <c>config.json</c> (the resolved config), <c>result.json</c> and <c>run.json</c>, each
-/// written atomically; the result is written last, so a result file always has its config.
+/// <c>config.json</c> (the resolved config), <c>result.json</c> and <c>run.json</c> (timing,
+/// machine and git revision), each written atomically; the result is written last, so a
+/// result file always has its config.
 /// </summary>
 public static class RunStore
 {
@@ -29,12 +53,15 @@ public static class RunStore
     /// <summary>Runs the experiment, saves config, result and timing, and returns the result.</summary>
     public static object RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths)
     {
+        // Taken before the run: the code that runs is the code checked out when it starts.
+        var source = SourceRevision.Of(paths.Root);
         var clock = Stopwatch.StartNew();
         object result = experiment.Run(config, context);
         clock.Stop();
         var info = new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
             context.Jobs, context.Threads, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
-            $"{TorchRuntime.EnsureLoaded()}, kernels {TorchRuntime.Kernels}", RuntimeInformation.FrameworkDescription);
+            $"{TorchRuntime.EnsureLoaded()}, kernels {TorchRuntime.Kernels}", RuntimeInformation.FrameworkDescription,
+            source.Revision, source.WorkingTree);
         string dir = paths.RunDirectory(experiment.Name, profile);
         Json.Write(Path.Combine(dir, ConfigFile), config);
         Json.Write(Path.Combine(dir, InfoFile), info);

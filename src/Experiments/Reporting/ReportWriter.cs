@@ -54,14 +54,19 @@ public static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Runs");
         text.AppendLine();
-        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | machine |");
-        text.AppendLine("|---|---|---|---|---|---|");
+        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | revision | machine |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (experiment, info) in runs)
             text.AppendLine(info is null
-                ? $"| {experiment.Name} | {experiment.Part} | not run | | | |"
-                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Markdown.Cell(info.Machine)}, LibTorch {info.Torch} |");
+                ? $"| {experiment.Name} | {experiment.Part} | not run | | | | |"
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Revision(info)} | {Markdown.Cell(info.Machine)}, LibTorch {info.Torch} |");
         return text.ToString();
     }
+
+    /// <summary>The commit's first 12 hex digits, marked when the working tree had changes.</summary>
+    public static string Revision(RunInfo info) =>
+        info.Revision == SourceRevision.Unknown ? SourceRevision.Unknown
+            : info.Revision[..Math.Min(12, info.Revision.Length)] + (info.WorkingTree == "dirty" ? " (dirty)" : "");
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";
