@@ -24,8 +24,8 @@ public class TrainingStepBenchmarks
     [
         new("1-1 mlp571 b1000", () => new Mlp([1, 5, 10, 10, 10, 10, 10, 5, 1], Activation.LeakyRelu), [1000, 1], 0),
         new("1-2 mlp57 b1000", () => new Mlp([1, 4, 8, 1], Activation.LeakyRelu), [1000, 1], 0),
-        new("1-1 cnn5k b10", () => new MnistCnn(new CnnWidths(4, 8, 32)), [10, 1, 28, 28], 10),
-        new("1-1 cnn21k b10", () => new MnistCnn(new CnnWidths(8, 16, 64)), [10, 1, 28, 28], 10),
+        new("1-1 cnn5k b10", () => new LeNet(new CnnWidths(4, 8, 32)), [10, 1, 28, 28], 10),
+        new("1-1 cnn21k b10", () => new LeNet(new CnnWidths(8, 16, 64)), [10, 1, 28, 28], 10),
         new("1-3 mlp17k b64", () => new Mlp([784, 20, 30, 10], Activation.LeakyRelu), [64, 1, 28, 28], 10),
         new("1-3 mlp932k b64", () => new Mlp([784, 512, 512, 512, 10], Activation.LeakyRelu), [64, 1, 28, 28], 10),
     ];

@@ -26,7 +26,7 @@ public static class MutationSuite
             "function-fitting", "src/Experiments/Runs/FunctionFitting.cs",
             "new(\"deep\", [1, 5, 10, 10, 10, 10, 10, 5, 1]),", "new(\"deep\", [1, 5, 10, 10, 10, 10, 5, 1]),"),
         new("epochs-halved", "the quick CNN schedule trains 4 epochs instead of 8",
-            "mnist-cnn", "src/Experiments/Runs/CnnTraining.cs",
+            "mnist-cnn", "src/Experiments/Runs/MnistCnn.cs",
             "new() { Epochs = 8, TrainSamples = 6_000, TestSamples = 2_000 }", "new() { Epochs = 4, TrainSamples = 6_000, TestSamples = 2_000 }"),
         new("no-reshuffle", "the training set is never reshuffled: the same order every epoch (every experiment's trainer)",
             "mnist-cnn", "src/Experiments/Training/Trainer.cs",

@@ -37,12 +37,8 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
                 "Update the mutation in tests/Mutations/Mutation.cs to the current code.");
     }
 
-    /// <summary>The claim tests of an experiment, as a <c>dotnet test --filter</c> expression over their <c>claim</c> traits.</summary>
-    public static string Filter(string experiment)
-    {
-        var claims = Catalog.Find(experiment).Claims;
-        return string.Join('|', claims.Select(c => $"claim={c.Id}"));
-    }
+    /// <summary>The claim tests of an experiment, as a <c>dotnet test --filter</c> expression over their <c>experiment</c> trait.</summary>
+    public static string Filter(string experiment) => $"experiment={Catalog.Find(experiment).Name}";
 
     /// <summary>The unmutated sources, to show that the portable comparison passes without a defect (no false alarm).</summary>
     public MutationOutcome Control(string experiment) =>

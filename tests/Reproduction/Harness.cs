@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Runtime.CompilerServices;
-using Homework.Experiments;
+using Homework.Experiments.Claims;
 using Homework.Experiments.Core;
 using Homework.Experiments.Golden;
 using Xunit.Sdk;
@@ -17,7 +16,7 @@ namespace Homework.Tests.Reproduction;
 public static class Harness
 {
     public const string ProfileVariable = "HOMEWORK_PROFILE";
-    private static readonly ConcurrentDictionary<string, Lazy<(object Result, RunInfo Info)>> Results = new();
+    private static readonly ConcurrentDictionary<Experiment, Lazy<(object Result, RunInfo Info)>> Results = new();
 
     public static Profile Profile { get; } =
         Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } name ? Profiles.Parse(name) : Profile.Quick;
@@ -28,17 +27,16 @@ public static class Harness
 
     /// <summary>The result of an experiment at <see cref="Profile"/> and its run record, trained on first use.</summary>
     public static (object Result, RunInfo Info) Run(Experiment experiment) =>
-        Results.GetOrAdd(experiment.Name, _ => new Lazy<(object, RunInfo)>(() =>
+        Results.GetOrAdd(experiment, _ => new Lazy<(object, RunInfo)>(() =>
         {
             var context = new RunContext { DataDirectory = Paths.DataDirectory };
             return RunStore.RunAndSave(experiment, experiment.Configure(Profile), Profile, context, Paths);
         })).Value;
 
-    /// <summary>Evaluates the claim and fails, with the golden table, unless verdict and metrics match.</summary>
-    public static void Reproduce(string claimId)
+    /// <summary>Evaluates the claim on its experiment's result and fails, with the golden table, unless verdict and metrics match.</summary>
+    public static void Reproduce(Claim claim)
     {
-        var claim = Catalog.FindClaim(claimId);
-        var (result, info) = Run(Catalog.ExperimentOf(claim));
+        var (result, info) = Run(claim.Experiment);
         var check = Golden.Check(claim.Evaluate(result, Profile).ToGolden(info.Numerics));
         if (!check.Ok)
             throw new XunitException(check.Message);
@@ -46,25 +44,52 @@ public static class Harness
 }
 
 /// <summary>
-/// Base of the claim tests. A test is a <c>[Fact]</c> named after its claim, with
-/// <c>[Trait("claim", "&lt;id&gt;")]</c> (so <c>dotnet test --filter claim=&lt;id&gt;</c> runs it),
-/// whose body is <c>Reproduce()</c>.
+/// Base of the claim tests: one class per experiment, <c>&lt;Experiment&gt;ClaimsTests</c>, with
+/// <c>[Trait("experiment", "&lt;name&gt;")]</c>; in it one <c>[Fact]</c> per claim, named after the
+/// claim and quoting it, with <c>[Trait("claim", "&lt;id&gt;")]</c> (the id written out, so that
+/// searching for it finds the test, and <c>dotnet test --filter claim=&lt;id&gt;</c> runs it), whose
+/// body is <c>Reproduce(&lt;the claim object&gt;)</c>: the test reaches its claim through the
+/// compiler. <c>GoldenFilesTests</c> checks that the traits agree with the claim objects.
 /// </summary>
 public abstract class ClaimTests
 {
+    /// <summary>The trait that names a test's claim id.</summary>
     public const string Trait = "claim";
 
-    protected void Reproduce([CallerMemberName] string test = "")
+    /// <summary>The trait that names a test class's experiment.</summary>
+    public const string ExperimentTrait = "experiment";
+
+    /// <summary>While set, <see cref="Reproduce"/> only records its claim: how the housekeeping tests learn which claim a test checks, without training.</summary>
+    private static readonly AsyncLocal<List<Claim>?> Recording = new();
+
+    protected static void Reproduce(Claim claim)
     {
-        var method = GetType().GetMethod(test)!;
-        Harness.Reproduce(ClaimOf(method)
-            ?? throw new InvalidOperationException($"{GetType().Name}.{test} has no [Trait(\"{Trait}\", \"<claim id>\")]."));
+        if (Recording.Value is { } recorded)
+            recorded.Add(claim);
+        else
+            Harness.Reproduce(claim);
     }
 
-    /// <summary>The claim id in a test method's <c>claim</c> trait, or null.</summary>
-    public static string? ClaimOf(MethodInfo method) =>
-        method.CustomAttributes
-            .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == Trait)
-            .Select(a => (string?)a.ConstructorArguments[1].Value)
-            .FirstOrDefault();
+    /// <summary>The claims <paramref name="test"/> (a claim test method) checks, found by calling it with recording on: nothing is trained.</summary>
+    public static IReadOnlyList<Claim> ClaimsCheckedBy(MethodInfo test)
+    {
+        var recorded = new List<Claim>();
+        Recording.Value = recorded;
+        try
+        {
+            test.Invoke(Activator.CreateInstance(test.DeclaringType!), null);
+        }
+        finally
+        {
+            Recording.Value = null;
+        }
+        return recorded;
+    }
+
+    /// <summary>The values of a trait on a test method, or on its class for the class's traits.</summary>
+    public static IReadOnlyList<string> TraitValues(MemberInfo member, string name) =>
+        member.CustomAttributes
+            .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == name)
+            .Select(a => (string)a.ConstructorArguments[1].Value!)
+            .ToList();
 }

@@ -47,11 +47,14 @@ public abstract class Claim
     /// <summary>How the claim is measured and when it counts as holding for one seed.</summary>
     public required string Criterion { get; init; }
 
-    /// <summary>Name of the experiment whose result the claim reads.</summary>
-    public required string Experiment { get; init; }
+    /// <summary>The experiment whose result the claim reads.</summary>
+    public Experiment Experiment => ExperimentRead;
 
     /// <summary>Figure numbers of the report the claim rests on.</summary>
     public required int[] Figures { get; init; }
+
+    /// <summary>The experiment, for the untyped view above.</summary>
+    protected abstract Experiment ExperimentRead { get; }
 
     /// <summary>Reads the evidence out of a result of <see cref="Experiment"/>.</summary>
     public abstract ClaimEvidence Collect(object result);
@@ -65,10 +68,19 @@ public abstract class Claim
     }
 }
 
-/// <summary>A claim about the result type of one experiment.</summary>
+/// <summary>
+/// A claim about the result of one experiment. <see cref="Experiment"/> is typed by the
+/// result, so a claim whose check reads another result type than its experiment produces
+/// does not compile.
+/// </summary>
 public sealed class Claim<TResult> : Claim
 {
+    /// <summary>The experiment whose result <see cref="Check"/> reads.</summary>
+    public new required Experiment<TResult> Experiment { get; init; }
+
     public required Func<TResult, ClaimEvidence> Check { get; init; }
+
+    protected override Experiment ExperimentRead => Experiment;
 
     public override ClaimEvidence Collect(object result) => result is TResult typed
         ? Check(typed)

@@ -9,12 +9,46 @@ internal static class Evidence
 
     public static IReadOnlyDictionary<string, MetricValue> None { get; } = new Dictionary<string, MetricValue>();
 
+    /// <summary>The common metrics of a result whose nets all have one size: <c>parameters</c>.</summary>
+    public static Dictionary<string, MetricValue> Parameters(long parameters)
+    {
+        var common = Metrics();
+        common["parameters"] = parameters;
+        return common;
+    }
+
+    /// <summary>
+    /// The evidence of every seed, in the order given: <paramref name="judge"/> fills the seed's
+    /// metrics and says whether the claim holds for it.
+    /// </summary>
+    public static List<SeedEvidence> PerSeed(IEnumerable<int> seeds, Func<int, Dictionary<string, MetricValue>, bool> judge) =>
+        PerSeed(seeds, seed => seed, judge);
+
+    /// <summary>
+    /// The evidence of every item that stands for one seed (a run, a path), in the order given:
+    /// <paramref name="judge"/> fills the item's metrics and says whether the claim holds for it.
+    /// </summary>
+    public static List<SeedEvidence> PerSeed<T>(IEnumerable<T> items, Func<T, int> seedOf, Func<T, Dictionary<string, MetricValue>, bool> judge)
+    {
+        var evidence = new List<SeedEvidence>();
+        foreach (var item in items)
+        {
+            var metrics = Metrics();
+            bool holds = judge(item, metrics);
+            evidence.Add(new SeedEvidence(seedOf(item), holds, metrics));
+        }
+        return evidence;
+    }
+
     /// <summary>"k of n" for a summary line.</summary>
     public static string Count(IEnumerable<bool> values)
     {
         var list = values.ToList();
         return $"{list.Count(v => v)} of {list.Count}";
     }
+
+    /// <summary>"k of n" seeds in which the claim holds, for a summary line.</summary>
+    public static string Count(IEnumerable<SeedEvidence> seeds) => Count(seeds.Select(s => s.Holds));
 
     /// <summary>0.123 as "12.3%" (or with other <paramref name="decimals"/>), whatever the culture.</summary>
     public static string Percent(double share, int decimals = 1) =>

@@ -135,10 +135,10 @@ public sealed class ListCommand : Command<CommonSettings>
         foreach (var experiment in Catalog.Experiments)
         {
             AnsiConsole.MarkupLine($"[bold]{experiment.Name}[/] (part {experiment.Part}): {Markup.Escape(experiment.Title)}");
-            foreach (var figure in experiment.Figures)
+            foreach (var figure in Catalog.FiguresOf(experiment))
                 AnsiConsole.MarkupLine($"  figure {figure.Number,2}  {Markup.Escape(figure.FileName)}");
             var table = new Table().Border(TableBorder.Simple).AddColumn("claim").AddColumn("figures").AddColumn("the report says");
-            foreach (var claim in experiment.Claims)
+            foreach (var claim in Catalog.ClaimsOf(experiment))
                 table.AddRow(Markup.Escape(claim.Id), string.Join(", ", claim.Figures), Markup.Escape(claim.Statement));
             AnsiConsole.Write(table);
         }
@@ -155,7 +155,7 @@ internal static class Output
         {
             object? result = RunStore.Load(experiment, profile, paths);
             if (result is null) continue;
-            foreach (var figure in experiment.Figures)
+            foreach (var figure in Catalog.FiguresOf(experiment))
             {
                 string file = FigureWriter.Write(paths.Figures, figure, result, profile);
                 AnsiConsole.MarkupLine($"figure {figure.Number,2}: {Markup.Escape(file)}");

@@ -1,43 +1,51 @@
-using Homework.Experiments.Claims;
-using Homework.Experiments.Figures;
-
 namespace Homework.Experiments.Core;
 
 /// <summary>
-/// An experiment as the command line, the tests, the figures and the report see it: a
-/// name, its presets per profile, a way to run it, and the claims and figures that read
-/// its result. The experiment itself lives in one file of <c>Runs/</c> (config record,
-/// <c>Run</c>, result record); this only connects it to the rest.
+/// An experiment as the command line, the tests, the figures and the report see it: its
+/// name, its presets per profile and a way to run it. Each experiment is one typed object,
+/// defined next to its run in <c>Runs/</c> (for example <c>Runs.MnistCnn.Experiment</c>);
+/// claims and figures refer to that object, so the compiler joins them to it. It does not
+/// list its claims and figures: <see cref="Catalog"/> groups them by experiment, which keeps
+/// static initialisation one-way (a claim reads its experiment, never the other way round).
 /// </summary>
-public abstract class Experiment
+/// <param name="name">Name used on the command line, in test traits and in paths (<c>artifacts/runs/&lt;name&gt;/</c>), e.g. <c>function-fitting</c>.</param>
+/// <param name="part">Part of the report, e.g. <c>1-1</c>.</param>
+/// <param name="title">One line for listings.</param>
+public abstract class Experiment(string name, string part, string title)
 {
-    /// <summary>Name used on the command line and in paths, e.g. <c>function-fitting</c>.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>One line for listings.</summary>
-    public required string Title { get; init; }
+    /// <summary>Name used on the command line, in test traits and in paths, e.g. <c>function-fitting</c>.</summary>
+    public string Name { get; } = name;
 
     /// <summary>Part of the report, e.g. <c>1-1</c>.</summary>
-    public required string Part { get; init; }
+    public string Part { get; } = part;
 
-    public abstract Type ConfigType { get; }
+    /// <summary>One line for listings.</summary>
+    public string Title { get; } = title;
 
-    public abstract Type ResultType { get; }
-
-    public IReadOnlyList<Claim> Claims { get; init; } = [];
-
-    public IReadOnlyList<FigureSpec> Figures { get; init; } = [];
+    /// <summary>
+    /// The name in code, <c>mnist-cnn</c> as <c>MnistCnn</c>: the stem of the experiment's files
+    /// and classes (<c>Runs/MnistCnn.cs</c> with <c>MnistCnnConfig</c> and <c>MnistCnnResult</c>,
+    /// <c>Claims/MnistCnnClaims.cs</c>, <c>Figures/MnistCnnFigures.cs</c>, and the tests'
+    /// <c>MnistCnnClaimsTests</c>), checked by the unit and housekeeping tests.
+    /// </summary>
+    public string CodeName => string.Concat(Name.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
 
     /// <summary>The config of a profile with <c>key=value</c> overrides applied.</summary>
     public abstract object Configure(Profile profile, IEnumerable<string>? overrides = null);
 
     public abstract object Run(object config, RunContext context);
 
-    /// <summary>The config a result was produced with.</summary>
-    public abstract object ConfigOf(object result);
-
     public abstract object ReadResult(string path);
+
+    public override string ToString() => Name;
 }
+
+/// <summary>
+/// An experiment whose result is a <typeparamref name="TResult"/>. Claims and figures are
+/// declared against this type (<c>Claim&lt;TResult&gt;</c>, <c>FigureSpec&lt;TResult&gt;</c>), so a
+/// check or a drawing of another result type than the experiment's does not compile.
+/// </summary>
+public abstract class Experiment<TResult>(string name, string part, string title) : Experiment(name, part, title);
 
 /// <summary>A result record that carries the config it was produced with.</summary>
 public interface IExperimentResult<out TConfig>
@@ -46,24 +54,20 @@ public interface IExperimentResult<out TConfig>
 }
 
 /// <summary>An experiment with typed config and result.</summary>
-public sealed class Experiment<TConfig, TResult> : Experiment
+/// <param name="preset">The config of each profile (the config record's <c>For</c>).</param>
+/// <param name="run">Trains and returns the result (the run class's <c>Run</c>).</param>
+public sealed class Experiment<TConfig, TResult>(string name, string part, string title,
+    Func<Profile, TConfig> preset, Func<TConfig, RunContext, TResult> run) : Experiment<TResult>(name, part, title)
     where TConfig : notnull
     where TResult : IExperimentResult<TConfig>
 {
-    public required Func<Profile, TConfig> Preset { get; init; }
-
-    public required Func<TConfig, RunContext, TResult> RunTyped { get; init; }
-
-    public override Type ConfigType => typeof(TConfig);
-
-    public override Type ResultType => typeof(TResult);
+    /// <summary>The config of a profile, without overrides.</summary>
+    public TConfig Preset(Profile profile) => preset(profile);
 
     public override object Configure(Profile profile, IEnumerable<string>? overrides = null) =>
-        ConfigOverrides.Apply(Preset(profile), overrides ?? []);
+        ConfigOverrides.Apply(preset(profile), overrides ?? []);
 
-    public override object Run(object config, RunContext context) => RunTyped((TConfig)config, context);
-
-    public override object ConfigOf(object result) => ((TResult)result).Config;
+    public override object Run(object config, RunContext context) => run((TConfig)config, context);
 
     public override object ReadResult(string path) => Json.Read<TResult>(path);
 }

@@ -113,4 +113,23 @@ public static class Charts
         plot.Legend.IsVisible = true;
         plot.Legend.Alignment = where;
     }
+
+    /// <summary>Legend below the data in columns, for figures with no empty corner to put it in.</summary>
+    public static void LegendBelow(Plot plot)
+    {
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+    }
+
+    /// <summary>A bold line with a legend entry on the given y axis, solid or dashed.</summary>
+    public static ScottPlot.Plottables.Scatter Line(Plot plot, double[] x, double[] y, Color colour, bool dashed, string label, IYAxis axis)
+    {
+        var line = plot.Add.ScatterLine(x, y);
+        line.Color = colour;
+        line.LineWidth = 2.2f;
+        line.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+        line.LegendText = label;
+        line.Axes.YAxis = axis;
+        return line;
+    }
 }

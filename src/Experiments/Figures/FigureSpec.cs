@@ -5,22 +5,34 @@ namespace Homework.Experiments.Figures;
 
 /// <summary>
 /// One figure of the report: its number (Figure 1 is <c>fig01-...</c>), a slug for the file
-/// name, and a function that fills a <see cref="Plot"/> from an experiment's result. Figures
-/// read results; they never train.
+/// name, the experiment whose result it draws, and a function that fills a <see cref="Plot"/>
+/// from that result. Figures read results; they never train.
 /// </summary>
-public abstract record FigureSpec(int Number, string Slug, string Title, string Experiment)
+public abstract class FigureSpec(int number, string slug, string title)
 {
+    public int Number { get; } = number;
+
+    public string Slug { get; } = slug;
+
+    public string Title { get; } = title;
+
     public string FileName => $"fig{Number:00}-{Slug}.png";
+
+    /// <summary>The experiment whose result the figure draws.</summary>
+    public abstract Experiment Experiment { get; }
 
     public abstract Plot Draw(object result, Profile profile);
 }
 
-public sealed record FigureSpec<TResult>(int Number, string Slug, string Title, string Experiment, Func<TResult, Plot> DrawTyped)
-    : FigureSpec(Number, Slug, Title, Experiment)
+/// <summary>A figure drawn from the result of one experiment; the drawing only compiles against that experiment's result type.</summary>
+public sealed class FigureSpec<TResult>(int number, string slug, string title, Experiment<TResult> experiment, Func<TResult, Plot> draw)
+    : FigureSpec(number, slug, title)
 {
+    public override Experiment Experiment => experiment;
+
     public override Plot Draw(object result, Profile profile)
     {
-        var plot = DrawTyped((TResult)result);
+        var plot = draw((TResult)result);
         plot.Title($"Figure {Number}. {Title}" + (profile == Profile.Quick ? "  (quick profile)" : ""));
         return plot;
     }

@@ -3,15 +3,15 @@ using ScottPlot;
 
 namespace Homework.Experiments.Figures;
 
-/// <summary>Figures 1-4: training loss and fitted curves of the three nets on the two functions.</summary>
+/// <summary>Figures 1-4, from the <c>function-fitting</c> experiment: training loss and fitted curves of the three nets on the two functions.</summary>
 public static class FunctionFittingFigures
 {
     public static IReadOnlyList<FigureSpec> All { get; } =
     [
-        new FigureSpec<FunctionFittingResult>(1, "sinc-loss", "MSE per epoch fitting sin(5πx)/(5πx)", "function-fitting", r => Loss(r, TargetFunction.Sinc)),
-        new FigureSpec<FunctionFittingResult>(2, "sinc-fit", "sin(5πx)/(5πx) and the three nets' predictions", "function-fitting", r => Predictions(r, TargetFunction.Sinc)),
-        new FigureSpec<FunctionFittingResult>(3, "sign-loss", "MSE per epoch fitting sign(sin(5πx))", "function-fitting", r => Loss(r, TargetFunction.Sign)),
-        new FigureSpec<FunctionFittingResult>(4, "sign-fit", "sign(sin(5πx)) and the three nets' predictions", "function-fitting", r => Predictions(r, TargetFunction.Sign)),
+        new FigureSpec<FunctionFittingResult>(1, "sinc-loss", "MSE per epoch fitting sin(5πx)/(5πx)", FunctionFitting.Experiment, r => Loss(r, TargetFunction.Sinc)),
+        new FigureSpec<FunctionFittingResult>(2, "sinc-fit", "sin(5πx)/(5πx) and the three nets' predictions", FunctionFitting.Experiment, r => Predictions(r, TargetFunction.Sinc)),
+        new FigureSpec<FunctionFittingResult>(3, "sign-loss", "MSE per epoch fitting sign(sin(5πx))", FunctionFitting.Experiment, r => Loss(r, TargetFunction.Sign)),
+        new FigureSpec<FunctionFittingResult>(4, "sign-fit", "sign(sin(5πx)) and the three nets' predictions", FunctionFitting.Experiment, r => Predictions(r, TargetFunction.Sign)),
     ];
 
     /// <summary>Median over seeds in bold, each seed faint, on a log scale.</summary>

@@ -86,6 +86,29 @@ public sealed class GitRepository
         return result.Output;
     }
 
+    /// <summary>
+    /// The commit checked out at <paramref name="directory"/> and whether the working tree
+    /// differs from it (a changed, staged, deleted or untracked file that git does not ignore),
+    /// or null when that cannot be told: no checkout, no commit yet, or no git. Never throws,
+    /// because the callers record provenance and must not fail for want of it. Runs git with
+    /// <c>--no-optional-locks</c>, so it never takes the index lock from a git command running
+    /// at the same time.
+    /// </summary>
+    public static (string Commit, bool Dirty)? Head(string directory)
+    {
+        try
+        {
+            var head = Run(directory, "--no-optional-locks", "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
+            if (head.ExitCode != 0) return null;
+            var status = Run(directory, "--no-optional-locks", "status", "--porcelain");
+            return status.ExitCode == 0 ? (head.Output.Trim(), status.Output.Length > 0) : null;
+        }
+        catch (Exception e) when (e is HomeworkException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private sealed record Result(int ExitCode, string Output, string Error)
     {
         /// <summary>git's first line of complaint, for messages.</summary>

@@ -18,7 +18,7 @@ public static class ClaimChecks
         {
             object? result = RunStore.Load(experiment, profile, paths);
             var numerics = result is null ? null : RunStore.LoadInfo(experiment, profile, paths)?.Numerics;
-            foreach (var claim in experiment.Claims)
+            foreach (var claim in Catalog.ClaimsOf(experiment))
             {
                 if (result is null)
                 {

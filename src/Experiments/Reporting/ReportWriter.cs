@@ -54,12 +54,12 @@ public static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Runs");
         text.AppendLine();
-        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | machine | numerics |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| experiment | part | finished (UTC) | wall time | jobs × threads | revision | machine | numerics |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (experiment, info) in runs)
             text.AppendLine(info is null
-                ? $"| {experiment.Name} | {experiment.Part} | not run | | | | |"
-                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Markdown.Cell(info.Machine)} | `{info.Numerics.Id}` |");
+                ? $"| {experiment.Name} | {experiment.Part} | not run | | | | | |"
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Revision(info)} | {Markdown.Cell(info.Machine)} | `{info.Numerics.Id}` |");
 
         // The fingerprints in full, once each: what decided the floating-point path of the runs above.
         var fingerprints = runs.Where(r => r.Info is not null).Select(r => r.Info!.Numerics).DistinctBy(n => n.Id).ToList();
@@ -73,6 +73,11 @@ public static class ReportWriter
         }
         return text.ToString();
     }
+
+    /// <summary>The commit's first 12 hex digits, marked when the working tree had changes.</summary>
+    public static string Revision(RunInfo info) =>
+        info.Revision == SourceRevision.Unknown ? SourceRevision.Unknown
+            : info.Revision[..Math.Min(12, info.Revision.Length)] + (info.WorkingTree == "dirty" ? " (dirty)" : "");
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";

@@ -94,8 +94,14 @@ public sealed record FunctionFittingResult(FunctionFittingConfig Config, double[
     public double[] Target(TargetFunction function) => X.Select(x => FunctionFitting.Evaluate(function, x)).ToArray();
 }
 
+/// <summary>The <c>function-fitting</c> experiment: fits the three nets of <see cref="FunctionFittingConfig"/> to both functions.</summary>
 public static class FunctionFitting
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "function-fitting";
+
+    public static Experiment<FunctionFittingConfig, FunctionFittingResult> Experiment { get; } = new(Name, "1-1", "Deep vs shallow: three ~571-parameter nets fit sin(5πx)/(5πx) and sign(sin(5πx))", FunctionFittingConfig.For, Run);
+
     public static double Evaluate(TargetFunction function, double x)
     {
         double s = Math.Sin(5 * Math.PI * x);
@@ -132,10 +138,13 @@ public static class FunctionFitting
         return new FunctionFittingResult(config, x, fits.ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "function-fitting";
+
     private static FunctionFit Fit(FunctionFittingConfig config, double[] x, TargetFunction function, NetSpec net, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "function-fitting", function.ToString(), net.Name));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, function.ToString(), net.Name));
         using var model = new Mlp(net.Widths, config.Activation, net.Name).InitializeWith(generator);
         var data = Tensors(function, x);
 

@@ -51,8 +51,14 @@ public sealed record GradientNormResult(GradientNormConfig Config, GradientNormR
     public GradientNormRun Run(int seed) => Runs.Single(r => r.Seed == seed);
 }
 
+/// <summary>The <c>gradient-norm</c> experiment: records the loss and the gradient norm of every epoch.</summary>
 public static class GradientNorm
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "gradient-norm";
+
+    public static Experiment<GradientNormConfig, GradientNormResult> Experiment { get; } = new(Name, "1-2", "Loss and gradient norm per epoch while fitting sin(5πx)/(5πx)", GradientNormConfig.For, Run);
+
     public static GradientNormResult Run(GradientNormConfig config, RunContext context)
     {
         double[] x = FunctionFitting.Grid(0, 1, config.Points);
@@ -69,10 +75,13 @@ public static class GradientNorm
         return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().ToDouble();
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "gradient-norm";
+
     private static GradientNormRun Train(GradientNormConfig config, double[] x, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "gradient-norm"));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(generator);
         var data = FunctionFitting.Tensors(TargetFunction.Sinc, x);
         var iterationNorms = new List<float>();

@@ -117,8 +117,14 @@ public sealed record InterpolationResult(InterpolationConfig Config, long Parame
         ?? throw new HomeworkException($"The interpolation result has no {pair} curve with {initialisation} initialisation for seed {seed}; the config runs {string.Join(", ", Config.Initialisations)}.");
 }
 
+/// <summary>The <c>interpolation</c> experiment: trains pairs of nets and evaluates the line between their solutions.</summary>
 public static class Interpolation
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "interpolation";
+
+    public static Experiment<InterpolationConfig, InterpolationResult> Experiment { get; } = new(Name, "1-3", "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)", InterpolationConfig.For, Run);
+
     /// <summary>AlphaPoints evenly spaced values from AlphaStart to AlphaEnd, ends included.</summary>
     public static double[] Alphas(InterpolationConfig config)
     {
@@ -150,10 +156,13 @@ public static class Interpolation
         return new InterpolationResult(config, Mlp.CountParameters(config.Widths), curves.ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "interpolation";
+
     /// <summary>The seed's training set (the same subset for every net of the seed) and the test set.</summary>
     private static (TensorSet Train, TensorSet Test) Data(InterpolationConfig config, MnistData mnist, int seed)
     {
-        using var generator = new Generator(Seeds.Derive(seed, "interpolation", "train-subset"));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "train-subset"));
         var train = mnist.Train.Subset(config.TrainSamples, generator);
         var test = mnist.Test.First(config.TestSamples);
         return (train, test);
@@ -168,9 +177,9 @@ public static class Interpolation
         var (train, _) = Data(config, mnist, seed);
         // Shared: every net of the seed draws its initial weights from the same generator state.
         string initKey = init == Initialisation.Shared ? "shared" : net.Name;
-        using var initGenerator = new Generator(Seeds.Derive(seed, "interpolation", "init", initKey));
+        using var initGenerator = new Generator(Seeds.Derive(seed, SeedKey, "init", initKey));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
-        using var generator = new Generator(Seeds.Derive(seed, "interpolation", "shuffle", init.ToString(), net.Name));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "shuffle", init.ToString(), net.Name));
         var history = new Trainer(new TrainingOptions
         {
             Epochs = config.Epochs,

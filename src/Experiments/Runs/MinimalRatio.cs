@@ -69,8 +69,14 @@ public sealed record MinimalRatioResult(MinimalRatioConfig Config, CriticalPoint
     public IEnumerable<CriticalPoint> OfSeed(int seed) => Points.Where(p => p.Seed == seed);
 }
 
+/// <summary>The <c>minimal-ratio</c> experiment: trains to near-critical points and measures the Hessian's minimal ratio there.</summary>
 public static class MinimalRatio
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "minimal-ratio";
+
+    public static Experiment<MinimalRatioConfig, MinimalRatioResult> Experiment { get; } = new(Name, "1-2", "Minimal ratio of the Hessian at near-critical points against the loss", MinimalRatioConfig.For, Run);
+
     public static MinimalRatioResult Run(MinimalRatioConfig config, RunContext context)
     {
         double[] x = FunctionFitting.Grid(0, 1, config.Points);
@@ -85,10 +91,13 @@ public static class MinimalRatio
         return new MinimalRatioResult(config, points.ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "minimal-ratio";
+
     private static CriticalPoint Find(MinimalRatioConfig config, double[] x, int seed, int index)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "minimal-ratio", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(generator);
         model.to(float64);
         var data = FunctionFitting.Tensors(TargetFunction.Sinc, x, ScalarType.Float64);

@@ -58,8 +58,14 @@ public sealed record OptimizationPath(int Seed, WeightSnapshot[] Snapshots, doub
 public sealed record OptimizationPathsResult(
     OptimizationPathsConfig Config, OptimizationPath[] Paths, double[] ModelExplainedVariance, double[] LayerExplainedVariance) : IExperimentResult<OptimizationPathsConfig>;
 
+/// <summary>The <c>optimization-paths</c> experiment: collects the weights of eight training series and projects them by PCA.</summary>
 public static class OptimizationPaths
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "optimization-paths";
+
+    public static Experiment<OptimizationPathsConfig, OptimizationPathsResult> Experiment { get; } = new(Name, "1-2", "Weights of eight training series of a 57-parameter net, projected by PCA", OptimizationPathsConfig.For, Run);
+
     public static OptimizationPathsResult Run(OptimizationPathsConfig config, RunContext context)
     {
         if (config.CollectEvery < 1) throw new UsageException($"collectEvery must be at least 1; got {config.CollectEvery}.");
@@ -82,10 +88,13 @@ public static class OptimizationPaths
         return new OptimizationPathsResult(config, paths.ToArray(), model.ExplainedVariance, layer.ExplainedVariance);
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "optimization-paths";
+
     private static WeightSnapshot[] Collect(OptimizationPathsConfig config, double[] x, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "optimization-paths"));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(generator);
         var data = FunctionFitting.Tensors(TargetFunction.Sinc, x);
         var layerParameters = model.named_parameters().Where(p => p.name.Split('.').Contains(config.Layer)).Select(p => p.parameter).ToList();

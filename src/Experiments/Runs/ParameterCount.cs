@@ -64,8 +64,14 @@ public sealed record ParameterCountResult(ParameterCountConfig Config, SizedNet[
     public IReadOnlyList<SizedNet> OfSeed(int seed) => Nets.Where(n => n.Seed == seed).OrderBy(n => n.Parameters).ToList();
 }
 
+/// <summary>The <c>parameter-count</c> experiment: trains nets of growing width on MNIST.</summary>
 public static class ParameterCount
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "parameter-count";
+
+    public static Experiment<ParameterCountConfig, ParameterCountResult> Experiment { get; } = new(Name, "1-3", "Number of parameters vs generalization: final loss and accuracy of 3-hidden-layer nets", ParameterCountConfig.For, Run);
+
     public static ParameterCountResult Run(ParameterCountConfig config, RunContext context)
     {
         var mnist = context.Mnist();
@@ -81,10 +87,13 @@ public static class ParameterCount
         return new ParameterCountResult(config, nets.OrderBy(n => n.Seed).ThenBy(n => n.Parameters).ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "parameter-count";
+
     private static SizedNet Train(ParameterCountConfig config, MnistData mnist, int width, int seed)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "parameter-count", width.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, width.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var train = mnist.Train.Subset(config.TrainSamples, generator);
         var test = mnist.Test.First(config.TestSamples);
         using var model = new Mlp(ParameterCountConfig.Widths(width), config.Activation).InitializeWith(generator);

@@ -53,8 +53,14 @@ public sealed record RandomLabelsRun(int Seed, long Parameters, EpochMetrics[] E
 
 public sealed record RandomLabelsResult(RandomLabelsConfig Config, RandomLabelsRun[] Runs) : IExperimentResult<RandomLabelsConfig>;
 
+/// <summary>The <c>random-labels</c> experiment: trains on randomly relabelled MNIST.</summary>
 public static class RandomLabels
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "random-labels";
+
+    public static Experiment<RandomLabelsConfig, RandomLabelsResult> Experiment { get; } = new(Name, "1-3", "Can a network fit random labels? Train and test loss per epoch", RandomLabelsConfig.For, Run);
+
     public static RandomLabelsResult Run(RandomLabelsConfig config, RunContext context)
     {
         var mnist = context.Mnist();
@@ -63,10 +69,13 @@ public static class RandomLabels
         return new RandomLabelsResult(config, runs.ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "random-labels";
+
     private static RandomLabelsRun Train(RandomLabelsConfig config, MnistData mnist, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "random-labels"));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey));
         var images = mnist.Train.Subset(config.TrainSamples, generator);
         var train = images with { Targets = randint(0, 10, [images.Count], generator: generator) };
         var test = mnist.Test.First(config.TestSamples);

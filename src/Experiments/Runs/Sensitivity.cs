@@ -83,8 +83,14 @@ public sealed record SensitivityResult(SensitivityConfig Config, long Parameters
     public IReadOnlyList<SensitivityRun> OfSeed(int seed) => Config.BatchSizes.Select(b => Run(b, seed)).ToList();
 }
 
+/// <summary>The <c>sensitivity</c> experiment: trains one net per batch size and measures its sensitivity to its input.</summary>
 public static class Sensitivity
 {
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "sensitivity";
+
+    public static Experiment<SensitivityConfig, SensitivityResult> Experiment { get; } = new(Name, "1-3", "Loss, accuracy and input sensitivity of a 784-20-30-10 net against batch size (5 to 1,000)", SensitivityConfig.For, Run);
+
     public static SensitivityResult Run(SensitivityConfig config, RunContext context)
     {
         var mnist = context.Mnist();
@@ -96,18 +102,21 @@ public static class Sensitivity
             runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
     }
 
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "sensitivity";
+
     private static SensitivityRun Train(SensitivityConfig config, MnistData mnist, int batchSize, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var subsetGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "train-subset"));
+        using var subsetGenerator = new Generator(Seeds.Derive(seed, SeedKey, "train-subset"));
         var train = mnist.Train.Subset(config.TrainSamples, subsetGenerator);
         var test = mnist.Test.First(config.TestSamples);
         var probe = mnist.Test.First(config.SensitivitySamples);
 
         // "Identical" nets: every batch size of a seed starts from the same initial weights.
-        using var initGenerator = new Generator(Seeds.Derive(seed, "sensitivity", "init"));
+        using var initGenerator = new Generator(Seeds.Derive(seed, SeedKey, "init"));
         using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
-        using var generator = new Generator(Seeds.Derive(seed, "sensitivity", "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         long steps = 0;
         var trainer = new Trainer(new TrainingOptions
         {
@@ -136,17 +145,9 @@ public static class Sensitivity
     public static double ReportMeasure(nn.Module<Tensor, Tensor> model, TensorSet set, int batchSize)
     {
         if (batchSize > set.Count) throw new UsageException($"The sensitivity set has {set.Count} samples, fewer than one batch of {batchSize}.");
-        model.eval();
-        double sum = 0;
         long batches = set.Count / batchSize;
-        for (long b = 0; b < batches; b++)
-        {
-            using var scope = NewDisposeScope();
-            var (x, y) = InputsWithGrad(set, b * batchSize, batchSize);
-            var loss = nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Mean);
-            sum += InputGradient(loss, x).norm().ToDouble();
-        }
-        model.train();
+        double sum = SumOverSlices(model, set, batchSize, batches * batchSize, (x, y) =>
+            InputGradient(nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Mean), x).norm().ToDouble());
         return sum / batches;
     }
 
@@ -155,48 +156,56 @@ public static class Sensitivity
     /// per chunk of the summed loss gives every sample's own gradient in its row, because
     /// samples do not interact (no batch normalisation).
     /// </summary>
-    public static double LossGradientNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000)
-    {
-        model.eval();
-        double sum = 0;
-        for (long start = 0; start < set.Count; start += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long size = Math.Min(chunk, set.Count - start);
-            var (x, y) = InputsWithGrad(set, start, size);
-            var loss = nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Sum);
-            sum += InputGradient(loss, x).flatten(1).norm(1).sum().ToDouble(); // (n,1,28,28) -> (n,784) -> (n)
-        }
-        model.train();
-        return sum / set.Count;
-    }
+    public static double LossGradientNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000) =>
+        SumOverSlices(model, set, chunk, set.Count, (x, y) =>
+            InputGradient(nn.functional.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Sum), x)
+                .flatten(1).norm(1).sum().ToDouble()) // (n,1,28,28) -> (n,784) -> (n)
+        / set.Count;
 
     /// <summary>
     /// Mean over the samples of the Frobenius norm of the input-output Jacobian ∂zᵢ/∂xᵢ (10 x 784),
     /// z the logits (Novak et al. 2018). One backward per logit k of Σᵢ zᵢₖ puts row k of every
     /// sample's Jacobian in that sample's row of the input gradient; the squares are summed over k.
     /// </summary>
-    public static double JacobianNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000)
-    {
-        model.eval();
-        double sum = 0;
-        for (long start = 0; start < set.Count; start += chunk)
+    public static double JacobianNorm(nn.Module<Tensor, Tensor> model, TensorSet set, int chunk = 1000) =>
+        SumOverSlices(model, set, chunk, set.Count, (x, _) =>
         {
-            using var scope = NewDisposeScope();
-            long size = Math.Min(chunk, set.Count - start);
-            var (x, _) = InputsWithGrad(set, start, size);
             var logits = model.forward(x); // (n,10)
-            var squares = zeros(size);
+            var squares = zeros(x.shape[0]);
             for (long k = 0; k < logits.shape[1]; k++)
                 squares = squares.Plus(InputGradient(logits.select(1, k).sum(), x).flatten(1).Squared().sum(1)); // (n,784) -> (n)
-            sum += squares.sqrt().sum().ToDouble();
-        }
-        model.train();
-        return sum / set.Count;
-    }
+            return squares.sqrt().sum().ToDouble();
+        })
+        / set.Count;
 
-    private static (Tensor X, Tensor Y) InputsWithGrad(TensorSet set, long start, long size) =>
-        (set.Inputs.narrow(0, start, size).detach().clone().requires_grad_(true), set.Targets.narrow(0, start, size));
+    /// <summary>
+    /// The one routine behind the three measures: the sum of <paramref name="measure"/> over
+    /// consecutive slices of at most <paramref name="slice"/> of the first <paramref name="count"/>
+    /// samples, each slice's inputs a fresh leaf that requires its gradient, each slice in its own
+    /// dispose scope. The model is measured in eval mode, and the mode it was in is restored even
+    /// when a measure throws.
+    /// </summary>
+    private static double SumOverSlices(nn.Module<Tensor, Tensor> model, TensorSet set, long slice, long count, Func<Tensor, Tensor, double> measure)
+    {
+        bool training = model.training;
+        model.eval();
+        try
+        {
+            double sum = 0;
+            for (long start = 0; start < count; start += slice)
+            {
+                using var scope = NewDisposeScope();
+                long size = Math.Min(slice, count - start);
+                var x = set.Inputs.narrow(0, start, size).detach().clone().requires_grad_(true);
+                sum += measure(x, set.Targets.narrow(0, start, size));
+            }
+            return sum;
+        }
+        finally
+        {
+            model.train(training);
+        }
+    }
 
     /// <summary>∂<paramref name="output"/>/∂<paramref name="input"/>; the graph is kept (a second backward through a freed graph can end the process from native code).</summary>
     private static Tensor InputGradient(Tensor output, Tensor input) =>

@@ -11,7 +11,7 @@ public sealed class SpikeRuleTests
         float[] norms = Enumerable.Repeat(1f, 200).ToArray();
         norms[100] = norms[101] = 5f;
         norms[150] = 2.9f; // below the factor
-        var (epochs, events) = OptimizationClaims.Spikes(norms);
+        var (epochs, events) = GradientNormClaims.Spikes(norms);
         epochs.Should().Equal(100, 101);
         events.Should().Be(1);
     }
@@ -21,8 +21,8 @@ public sealed class SpikeRuleTests
     {
         // Log-loss falls linearly, with a kink at epoch 100.
         float[] loss = Enumerable.Range(0, 200).Select(e => (float)Math.Exp(-0.01 * e - (e > 100 ? 0.05 * (e - 100) : 0) + 1e-4 * Math.Sin(e))).ToArray();
-        OptimizationClaims.SlopeChangeNearSpikes(loss, [100]).Should().BeGreaterThan(10);
-        double.IsNaN(OptimizationClaims.SlopeChangeNearSpikes(loss, [])).Should().BeTrue();
+        GradientNormClaims.SlopeChangeNearSpikes(loss, [100]).Should().BeGreaterThan(10);
+        double.IsNaN(GradientNormClaims.SlopeChangeNearSpikes(loss, [])).Should().BeTrue();
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class SpikeRuleTests
     {
         float[] loss = Enumerable.Repeat(1f, 50).ToArray();
         loss[20] = 1.05f;
-        OptimizationClaims.LossChangeNearSpikes(loss, [21]).Should().BeApproximately(0.05, 1e-6);
-        double.IsNaN(OptimizationClaims.LossChangeNearSpikes(loss, [])).Should().BeTrue();
+        GradientNormClaims.LossChangeNearSpikes(loss, [21]).Should().BeApproximately(0.05, 1e-6);
+        double.IsNaN(GradientNormClaims.LossChangeNearSpikes(loss, [])).Should().BeTrue();
     }
 }

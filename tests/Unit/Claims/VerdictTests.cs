@@ -14,7 +14,7 @@ public sealed class VerdictTests
             Id = "x/y/z",
             Statement = "s",
             Criterion = "c",
-            Experiment = "e",
+            Experiment = MadeUp.Instance,
             Figures = [1],
             Check = h => new ClaimEvidence(
                 h.Select((v, i) => new SeedEvidence(i, v, new Dictionary<string, MetricValue> { ["value"] = i })).ToList(),
@@ -53,5 +53,17 @@ public sealed class VerdictTests
             .Should().Throw<ArgumentException>().WithMessage("*reads a FunctionFittingResult*");
     }
 
-    private static Claim Catalog_claim() => Homework.Experiments.Catalog.FindClaim("1-1/nets/depth-and-size");
+    private static Claim Catalog_claim() => FunctionFittingClaims.DepthAndSize;
+
+    /// <summary>An experiment whose result is a list of per-seed verdicts; it is never run.</summary>
+    private sealed class MadeUp() : Experiment<bool[]>("made-up", "1-1", "per-seed verdicts made up by the test")
+    {
+        public static MadeUp Instance { get; } = new();
+
+        public override object Configure(Profile profile, IEnumerable<string>? overrides = null) => throw new NotSupportedException();
+
+        public override object Run(object config, RunContext context) => throw new NotSupportedException();
+
+        public override object ReadResult(string path) => throw new NotSupportedException();
+    }
 }

@@ -16,7 +16,7 @@ public sealed class FigureWriterTests : IDisposable
     public void Every_function_fitting_figure_is_written_as_a_png_named_after_its_number()
     {
         var result = FunctionFitting.Run(FunctionFittingConfig.Quick with { Epochs = 3, Points = 20, Seeds = [0, 1] }, new RunContext());
-        foreach (var figure in Catalog.Find("function-fitting").Figures)
+        foreach (var figure in Catalog.FiguresOf(FunctionFitting.Experiment))
         {
             string path = FigureWriter.Write(dir.Path, figure, result, Profile.Quick);
             Path.GetFileName(path).Should().MatchRegex($"^fig{figure.Number:00}-[a-z0-9-]+\\.png$");

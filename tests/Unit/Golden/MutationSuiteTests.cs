@@ -23,7 +23,8 @@ public sealed class MutationSuiteTests
 
         MutationRunner.Apply(mutation, original).Should().NotBe(original);
         FluentActions.Invoking(() => Catalog.Find(mutation.Experiment)).Should().NotThrow();
-        MutationRunner.Filter(mutation.Experiment).Should().Contain("claim=");
+        MutationRunner.Filter(mutation.Experiment).Should().Be($"experiment={mutation.Experiment}");
+        Catalog.ClaimsOf(Catalog.Find(mutation.Experiment)).Should().NotBeEmpty();
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ParameterCountTests
     public void Cnn_parameters_match_the_hand_count(int conv1, int conv2, int hidden, long expected)
     {
         var widths = new CnnWidths(conv1, conv2, hidden);
-        using var cnn = new MnistCnn(widths);
+        using var cnn = new LeNet(widths);
         cnn.ParameterCount().Should().Be(expected);
         widths.ParameterCount.Should().Be(expected);
     }

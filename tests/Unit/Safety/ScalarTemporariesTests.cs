@@ -30,7 +30,7 @@ public sealed class ScalarTemporariesTests
     {
         // forward is virtual: the IL of the harness names Module.forward, not the layer that runs.
         var nets = Enum.GetValues<Activation>().Select(a => (nn.Module)new Mlp([2, 3, 1], a))
-            .Append(new MnistCnn(new CnnWidths(2, 2, 4)))
+            .Append(new LeNet(new CnnWidths(2, 2, 4)))
             .ToList();
         var layers = nets.SelectMany(net => net.modules()).Select(m => m.GetType()).Distinct().ToList();
         layers.Should().Contain(typeof(TorchSharp.Modules.Linear)).And.Contain(typeof(TorchSharp.Modules.Conv2d));

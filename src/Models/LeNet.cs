@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Homework.Models;
 
 /// <summary>
-/// Layer widths of a <see cref="MnistCnn"/>: two 5x5 convolutions, each followed by ReLU
+/// Layer widths of a <see cref="LeNet"/>: two 5x5 convolutions, each followed by ReLU
 /// and 2x2 max-pooling, then a hidden fully connected layer and the 10-way output.
 /// </summary>
 /// <param name="Conv1">Channels of the first convolution.</param>
@@ -20,15 +20,15 @@ public sealed record CnnWidths(int Conv1, int Conv2, int Hidden)
     public override string ToString() => $"conv{Conv1}-conv{Conv2}-fc{Hidden}";
 }
 
-/// <summary>A LeNet-style CNN for 28x28 MNIST digits.</summary>
-public sealed class MnistCnn : nn.Module<Tensor, Tensor>
+/// <summary>A LeNet-style CNN for 28x28 MNIST digits (the nets of the <c>mnist-cnn</c> experiment).</summary>
+public sealed class LeNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
     private readonly Conv2d conv2;
     private readonly Linear fc1;
     private readonly Linear fc2;
 
-    public MnistCnn(CnnWidths widths, string name = "cnn") : base(name)
+    public LeNet(CnnWidths widths, string name = "cnn") : base(name)
     {
         Widths = widths;
         conv1 = nn.Conv2d(1, widths.Conv1, kernel_size: 5);

@@ -16,7 +16,7 @@ public sealed record CnnSpec(string Name, CnnWidths Widths);
 /// learning rate 0.001; training data reshuffled every epoch by the run's generator, test
 /// data in order.
 /// </summary>
-public sealed record CnnTrainingConfig
+public sealed record MnistCnnConfig
 {
     /// <summary>The two nets: about 5,400 and 20,500 parameters.</summary>
     public CnnSpec[] Nets { get; init; } =
@@ -42,40 +42,49 @@ public sealed record CnnTrainingConfig
     public int[] Seeds { get; init; } = [0, 1, 2];
 
     /// <summary>The report's scale: all of MNIST, 70 epochs.</summary>
-    public static CnnTrainingConfig Full { get; } = new();
+    public static MnistCnnConfig Full { get; } = new();
 
     /// <summary>CI scale: 6,000 training and the first 2,000 test images, 8 epochs.</summary>
-    public static CnnTrainingConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 6_000, TestSamples = 2_000 };
+    public static MnistCnnConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 6_000, TestSamples = 2_000 };
 
-    public static CnnTrainingConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+    public static MnistCnnConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 }
 
 /// <summary>One CNN trained from one seed: metrics of every epoch.</summary>
 public sealed record CnnRun(string Net, int Seed, long Parameters, EpochMetrics[] Epochs);
 
-public sealed record CnnTrainingResult(CnnTrainingConfig Config, CnnRun[] Runs) : IExperimentResult<CnnTrainingConfig>
+public sealed record MnistCnnResult(MnistCnnConfig Config, CnnRun[] Runs) : IExperimentResult<MnistCnnConfig>
 {
     public CnnRun Run(string net, int seed) => Runs.Single(r => r.Net == net && r.Seed == seed);
 }
 
-public static class CnnTraining
+/// <summary>The <c>mnist-cnn</c> experiment: trains the two CNNs of <see cref="MnistCnnConfig"/> on MNIST.</summary>
+public static class MnistCnn
 {
-    public static CnnTrainingResult Run(CnnTrainingConfig config, RunContext context)
+    /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
+    public const string Name = "mnist-cnn";
+
+    public static Experiment<MnistCnnConfig, MnistCnnResult> Experiment { get; } = new(Name, "1-1", "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", MnistCnnConfig.For, Run);
+
+    public static MnistCnnResult Run(MnistCnnConfig config, RunContext context)
     {
         var mnist = context.Mnist();
         var jobs = (from seed in config.Seeds from net in config.Nets select (seed, net)).ToList();
         using var progress = context.Observer.Start($"1-1 MNIST CNNs: {jobs.Count} trainings x {config.Epochs} epochs", jobs.Count * config.Epochs);
         var runs = context.Map(jobs, job => Train(config, mnist, job.net, job.seed, progress));
-        return new CnnTrainingResult(config, runs.ToArray());
+        return new MnistCnnResult(config, runs.ToArray());
     }
 
-    private static CnnRun Train(CnnTrainingConfig config, MnistData mnist, CnnSpec spec, int seed, IProgressTask progress)
+    /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
+    public const string SeedKey = "mnist-cnn";
+
+    private static CnnRun Train(MnistCnnConfig config, MnistData mnist, CnnSpec spec, int seed, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, "mnist-cnn", spec.Name));
+        using var generator = new Generator(Seeds.Derive(seed, SeedKey, spec.Name));
         var train = mnist.Train.Subset(config.TrainSamples, generator);
         var test = mnist.Test.First(config.TestSamples);
-        using var model = new Homework.Models.MnistCnn(spec.Widths, spec.Name).InitializeWith(generator);
+        using var model = new LeNet(spec.Widths, spec.Name).InitializeWith(generator);
         var trainer = new Trainer(new TrainingOptions
         {
             Epochs = config.Epochs,

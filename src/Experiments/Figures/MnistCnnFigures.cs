@@ -3,17 +3,17 @@ using ScottPlot;
 
 namespace Homework.Experiments.Figures;
 
-/// <summary>Figures 5-6: loss and accuracy per epoch of the two MNIST CNNs.</summary>
-public static class CnnTrainingFigures
+/// <summary>Figures 5-6, from the <c>mnist-cnn</c> experiment: loss and accuracy per epoch of the two MNIST CNNs.</summary>
+public static class MnistCnnFigures
 {
     public static IReadOnlyList<FigureSpec> All { get; } =
     [
-        new FigureSpec<CnnTrainingResult>(5, "cnn-loss", "Loss per epoch of the two MNIST CNNs", "mnist-cnn", Loss),
-        new FigureSpec<CnnTrainingResult>(6, "cnn-accuracy", "Training and test accuracy per epoch of the two MNIST CNNs", "mnist-cnn", Accuracy),
+        new FigureSpec<MnistCnnResult>(5, "cnn-loss", "Loss per epoch of the two MNIST CNNs", MnistCnn.Experiment, Loss),
+        new FigureSpec<MnistCnnResult>(6, "cnn-accuracy", "Training and test accuracy per epoch of the two MNIST CNNs", MnistCnn.Experiment, Accuracy),
     ];
 
     /// <summary>Training loss (solid) and test loss (dashed), median over seeds, log scale.</summary>
-    private static Plot Loss(CnnTrainingResult result)
+    private static Plot Loss(MnistCnnResult result)
     {
         var plot = Charts.New("epoch", "cross-entropy (log scale)", integerX: true);
         for (int n = 0; n < result.Config.Nets.Length; n++)
@@ -30,7 +30,7 @@ public static class CnnTrainingFigures
     }
 
     /// <summary>Training accuracy (solid) and test accuracy (dashed), median over seeds.</summary>
-    private static Plot Accuracy(CnnTrainingResult result)
+    private static Plot Accuracy(MnistCnnResult result)
     {
         var plot = Charts.New("epoch", "accuracy (%)", integerX: true);
         for (int n = 0; n < result.Config.Nets.Length; n++)

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Homework.Experiments.Golden;
+using Homework.Experiments.Runs;
+
+namespace Homework.Experiments.Claims;
+
+/// <summary>
+/// The claims of report part 1-3, "Flatness vs generalization" part 1, on the <c>interpolation</c>
+/// experiment: the line between two solutions (figures 14-15). The report states no claim for
+/// these figures in words, so two statements are taken from what the figures are drawn to show;
+/// each is judged twice, on nets from separate initialisations (the report's way) and on nets
+/// from one shared initialisation (Keskar et al.'s), and the <c>-shared-init</c> ids are the latter.
+/// </summary>
+public static class InterpolationClaims
+{
+    /// <summary>The comparison the sharpness claim reads, and the pair whose θ2 is the large-batch net.</summary>
+    public const string BatchSizePair = "batch-size";
+
+    private const string FromFigures =
+        "(The report states no claim for figures 14 and 15 in words; this is what they are drawn to show, after Keskar et al. 2017, figure 3.) ";
+
+    // The claims are declared after everything their initialisers read: static initialisers run in textual order.
+
+    public static Claim<InterpolationResult> EndsAreMinima { get; } = EndsAreMinimaOf("1-3/interpolation/ends-are-minima", Initialisation.Separate);
+
+    public static Claim<InterpolationResult> EndsAreMinimaSharedInit { get; } = EndsAreMinimaOf("1-3/interpolation/ends-are-minima-shared-init", Initialisation.Shared);
+
+    public static Claim<InterpolationResult> LargeBatchSharper { get; } = LargeBatchSharperOf("1-3/interpolation/large-batch-sharper", Initialisation.Separate);
+
+    public static Claim<InterpolationResult> LargeBatchSharperSharedInit { get; } = LargeBatchSharperOf("1-3/interpolation/large-batch-sharper-shared-init", Initialisation.Shared);
+
+    public static IReadOnlyList<Claim> All { get; } = [EndsAreMinima, EndsAreMinimaSharedInit, LargeBatchSharper, LargeBatchSharperSharedInit];
+
+    private static string Words(Initialisation init) => init == Initialisation.Shared
+        ? "both nets of a pair started from one set of initial weights (as Keskar et al. do)"
+        : "each net started from its own initial weights (as most homework solutions do)";
+
+    private static Claim<InterpolationResult> EndsAreMinimaOf(string id, Initialisation init) => new()
+    {
+        Id = id,
+        Statement = FromFigures + "Both solutions are minima along the line through them: the loss at α = 0 and α = 1 is lower than beyond them, at α = −1 and α = 2.",
+        Criterion = $"For both pairs (batch 64 vs 1024, learning rate 0.001 vs 0.01), {Words(init)}: the training cross-entropy at α = 0 is below that at α = −1, and at α = 1 below that at α = 2.",
+        Experiment = Interpolation.Experiment,
+        Figures = [14, 15],
+        Check = r => LowerAtTheEnds(r, init),
+    };
+
+    private static Claim<InterpolationResult> LargeBatchSharperOf(string id, Initialisation init) => new()
+    {
+        Id = id,
+        Statement = FromFigures + "Large-batch training ends in a sharper minimum than small-batch training: along the line, the loss rises more steeply beyond the large-batch end than beyond the small-batch end.",
+        Criterion = $"Batch-size pair (θ1: batch 64, θ2: batch 1024; Adam, learning rate 0.001, equal epochs), {Words(init)}: the training cross-entropy L rises more from α = 1 to α = 1.5 than from α = 0 to α = −0.5, " +
+                    "i.e. L(1.5) − L(1) > L(−0.5) − L(0). Both steps are half of ‖θ2 − θ1‖ long.",
+        Experiment = Interpolation.Experiment,
+        Figures = [14],
+        Check = r => SteeperBeyondTheLargeBatch(r, init),
+    };
+
+    private static string Alpha(double alpha) => alpha.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static ClaimEvidence LowerAtTheEnds(InterpolationResult result, Initialisation init)
+    {
+        var seeds = Evidence.PerSeed(result.Config.Seeds, (seed, metrics) =>
+        {
+            bool holds = true;
+            foreach (var pair in result.Config.Pairs)
+            {
+                var curve = result.Curve(pair.Name, init, seed);
+                foreach (double alpha in new[] { -1.0, 0, 1, 2 })
+                    metrics[$"{pair.Name}/train-loss@{Alpha(alpha)}"] = curve.At(alpha).Train.Loss;
+                foreach (double alpha in new[] { 0.0, 1 })
+                {
+                    metrics[$"{pair.Name}/train-accuracy@{Alpha(alpha)}"] = curve.At(alpha).Train.Accuracy!.Value;
+                    metrics[$"{pair.Name}/test-accuracy@{Alpha(alpha)}"] = curve.At(alpha).Test.Accuracy!.Value;
+                }
+                metrics[$"{pair.Name}/distance"] = curve.Distance;
+                holds &= curve.At(0).Train.Loss < curve.At(-1).Train.Loss && curve.At(1).Train.Loss < curve.At(2).Train.Loss;
+            }
+            return holds;
+        });
+        var ends = seeds.SelectMany(s => result.Config.Pairs.SelectMany(p => new[] { s.Metrics[$"{p.Name}/train-loss@0"].Real, s.Metrics[$"{p.Name}/train-loss@1"].Real })).ToList();
+        var beyond = seeds.SelectMany(s => result.Config.Pairs.SelectMany(p => new[] { s.Metrics[$"{p.Name}/train-loss@-1"].Real, s.Metrics[$"{p.Name}/train-loss@2"].Real })).ToList();
+        string summary = $"holds in {Evidence.Count(seeds)} seeds; training loss at the ends {ends.Min():0.###}-{ends.Max():0.###}, at α = −1 and 2 {beyond.Min():0.###}-{beyond.Max():0.###}";
+        return new ClaimEvidence(seeds, Evidence.Parameters(result.Parameters), summary);
+    }
+
+    private static ClaimEvidence SteeperBeyondTheLargeBatch(InterpolationResult result, Initialisation init)
+    {
+        var ratios = new List<string>();
+        var seeds = Evidence.PerSeed(result.Config.Seeds, (seed, metrics) =>
+        {
+            var curve = result.Curve(BatchSizePair, init, seed);
+            double Loss(double alpha) => curve.At(alpha).Train.Loss;
+            double large = Loss(1.5) - Loss(1), small = Loss(-0.5) - Loss(0);
+            foreach (double alpha in new[] { -0.5, 0, 1, 1.5 })
+                metrics[$"{BatchSizePair}/train-loss@{Alpha(alpha)}"] = Loss(alpha);
+            metrics[$"{BatchSizePair}/rise-beyond-large-batch"] = large;
+            metrics[$"{BatchSizePair}/rise-beyond-small-batch"] = small;
+            metrics[$"{BatchSizePair}/distance"] = curve.Distance;
+            ratios.Add($"{large:0.###} vs {small:0.###}");
+            return large > small;
+        });
+        string summary = $"holds in {Evidence.Count(seeds)} seeds; rise beyond batch 1024 vs beyond batch 64 per seed: {string.Join("; ", ratios)}";
+        return new ClaimEvidence(seeds, Evidence.Parameters(result.Parameters), summary);
+    }
+}
