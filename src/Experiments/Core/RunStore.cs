@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 
 namespace Homework.Experiments.Core;
 
 /// <summary>When, where, from which code, on which floating-point path and how long a result was produced (<c>run.json</c>).</summary>
 /// <param name="Machine">Cores, OS and architecture, for reading timings.</param>
-/// <param name="Numerics">The fingerprint of the floating-point path; golden files are compared bit for bit only on an equal one.</param>
+/// <param name="Numerics">
+/// The fingerprint of the floating-point path; golden files are compared bit for bit only on an
+/// equal one. Null in files written before fingerprints were recorded (their other fields still read).
+/// </param>
 /// <param name="Revision">The git commit checked out when the run started, or <c>unknown</c> outside a git checkout.</param>
 /// <param name="WorkingTree">
 /// <c>clean</c> when the working tree matched <see cref="Revision"/> at the start of the run,
 /// <c>dirty</c> when a file differed (then the revision alone does not name the code that ran),
 /// or <c>unknown</c>.
 /// </param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record RunInfo(
     string Experiment,
     string Profile,
@@ -20,7 +25,7 @@ public sealed record RunInfo(
     int Jobs,
     int Threads,
     string Machine,
-    Numerics Numerics,
+    Numerics? Numerics = null,
     string Revision = SourceRevision.Unknown,
     string WorkingTree = SourceRevision.Unknown);
 

@@ -59,10 +59,10 @@ public static class ReportWriter
         foreach (var (experiment, info) in runs)
             text.AppendLine(info is null
                 ? $"| {experiment.Name} | {experiment.Part} | not run | | | | | |"
-                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Revision(info)} | {Markdown.Cell(info.Machine)} | `{info.Numerics.Id}` |");
+                : $"| {experiment.Name} | {experiment.Part} | {info.Finished:yyyy-MM-dd HH:mm} | {Duration(info.Seconds)} | {info.Jobs} × {info.Threads} | {Revision(info)} | {Markdown.Cell(info.Machine)} | {(info.Numerics is null ? "not recorded" : $"`{info.Numerics.Id}`")} |");
 
         // The fingerprints in full, once each: what decided the floating-point path of the runs above.
-        var fingerprints = runs.Where(r => r.Info is not null).Select(r => r.Info!.Numerics).DistinctBy(n => n.Id).ToList();
+        var fingerprints = runs.Select(r => r.Info?.Numerics).OfType<Numerics>().DistinctBy(n => n.Id).ToList();
         if (fingerprints.Count > 0)
         {
             text.AppendLine();
