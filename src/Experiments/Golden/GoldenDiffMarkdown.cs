@@ -45,7 +45,7 @@ internal static class GoldenDiffMarkdown
         }
 
         Metrics(text, "Changes outside the seed band",
-            "Medians over seeds outside the band the old seeds span (widened by twice their span), and values that must not move at all.",
+            "Medians over seeds outside the band of the old seeds (their span widened by the seeds' scatter), and values that must not move at all.",
             diff.Changed.SelectMany(c => c.OutsideBand.Select(row => (c.Profile, c.Claim, Row: row))).ToList());
         Metrics(text, "Changes within the seed band",
             "Medians over seeds that moved, but no further than the old seeds themselves scatter, and values shown without a band.",
