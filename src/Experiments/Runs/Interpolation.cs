@@ -81,8 +81,16 @@ public sealed record InterpolationConfig
     /// <summary>Evenly spaced α, ends included: 61 gives steps of 0.05 (α = −0.5, 0, 1, 1.5 are grid points).</summary>
     public int AlphaPoints { get; init; } = 61;
 
+    /// <summary>
+    /// How far beside each end the line is also evaluated: α = −δ, δ, 1 − δ and 1 + δ join the grid
+    /// (they are grid points already at 61 α). "A minimum along the line" is a local statement, and
+    /// this is where it is judged; α = −1 and 2 lie a whole segment away, where the loss is higher
+    /// for almost any pair of points.
+    /// </summary>
+    public double EndOffset { get; init; } = 0.05;
+
     /// <summary>Each seed trains one pair per comparison and initialisation.</summary>
-    public int[] Seeds { get; init; } = [0, 1, 2];
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
 
     /// <summary>All of MNIST, 30 epochs, 61 values of α, both initialisations.</summary>
     public static InterpolationConfig Full { get; } = new();
@@ -92,7 +100,7 @@ public sealed record InterpolationConfig
     /// of α (steps of 0.1). The batch-1024 net takes only 240 steps here, so it is further from a
     /// minimum than in the full profile.
     /// </summary>
-    public static InterpolationConfig Quick { get; } = new() { Epochs = 12, TrainSamples = 20_000, TestSamples = 2_000, AlphaPoints = 31 };
+    public static InterpolationConfig Quick { get; } = new() { Epochs = 12, TrainSamples = 20_000, TestSamples = 2_000, AlphaPoints = 31, Seeds = [0, 1, 2] };
 
     public static InterpolationConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 }
@@ -125,13 +133,18 @@ public static class Interpolation
 
     public static Experiment<InterpolationConfig, InterpolationResult> Experiment { get; } = new(Name, "1-3", "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)", InterpolationConfig.For, Run);
 
-    /// <summary>AlphaPoints evenly spaced values from AlphaStart to AlphaEnd, ends included.</summary>
+    /// <summary>AlphaPoints evenly spaced values from AlphaStart to AlphaEnd, ends included, and the four values <see cref="InterpolationConfig.EndOffset"/> beside the ends, in order.</summary>
     public static double[] Alphas(InterpolationConfig config)
     {
         if (config.AlphaPoints < 2) throw new UsageException($"AlphaPoints must be at least 2; got {config.AlphaPoints}.");
-        return Enumerable.Range(0, config.AlphaPoints)
+        var grid = Enumerable.Range(0, config.AlphaPoints)
             .Select(i => config.AlphaStart + (config.AlphaEnd - config.AlphaStart) * i / (config.AlphaPoints - 1))
-            .ToArray();
+            .ToList();
+        double d = config.EndOffset;
+        foreach (double alpha in new[] { -d, d, 1 - d, 1 + d })
+            if (!grid.Any(a => Math.Abs(a - alpha) < 1e-9))
+                grid.Add(alpha);
+        return [.. grid.Order()];
     }
 
     /// <summary>θ(α) = (1 − α)·θ1 + α·θ2.</summary>
