@@ -210,15 +210,16 @@ public sealed class StackedTrainer(TrainingOptions options)
     };
 
     /// <summary>
-    /// The members' sets as one source of rows: the shared set itself when every member has the
-    /// same one, else all of them concatenated once, member i's rows at offset i·N.
+    /// The members' sets as one source of rows. Inputs and targets are each kept as they are
+    /// when every member has the same tensor (the function fits share the grid and differ in
+    /// targets), else concatenated once, member i's rows at offset i·N.
     /// </summary>
     private sealed class StackedData : IDisposable
     {
         private readonly int members;
-        private readonly bool shared;
+        private readonly bool sharedInputs, sharedTargets;
         private readonly Tensor inputs, targets;
-        private readonly Tensor? offsets; // (M, 1): where each member's rows start in the concatenation
+        private readonly Tensor offsets; // (M, 1): where each member's rows start in a concatenation
 
         public StackedData(IReadOnlyList<TensorSet> sets, int members, string what)
         {
@@ -227,20 +228,13 @@ public sealed class StackedTrainer(TrainingOptions options)
             Count = sets[0].Count;
             if (sets.Any(s => s.Count != Count))
                 throw new UsageException($"Stacked members need {what} sets of one size; got {string.Join(", ", sets.Select(s => s.Count).Distinct())}.");
-            shared = sets.All(s => ReferenceEquals(s.Inputs, sets[0].Inputs) && ReferenceEquals(s.Targets, sets[0].Targets));
-            if (shared)
-            {
-                inputs = sets[0].Inputs.alias();
-                targets = sets[0].Targets.alias();
-            }
-            else
-            {
-                inputs = cat(sets.Select(s => s.Inputs).ToList(), 0);
-                targets = cat(sets.Select(s => s.Targets).ToList(), 0);
-                using Scalar zero = 0.ToScalar(), end = (members * Count).ToScalar(), step = Count.ToScalar();
-                using var starts = arange(zero, end, step, dtype: int64);
-                offsets = starts.view(members, 1);
-            }
+            sharedInputs = sets.All(s => ReferenceEquals(s.Inputs, sets[0].Inputs));
+            sharedTargets = sets.All(s => ReferenceEquals(s.Targets, sets[0].Targets));
+            inputs = sharedInputs ? sets[0].Inputs.alias() : cat(sets.Select(s => s.Inputs).ToList(), 0);
+            targets = sharedTargets ? sets[0].Targets.alias() : cat(sets.Select(s => s.Targets).ToList(), 0);
+            using Scalar zero = 0.ToScalar(), end = (members * Count).ToScalar(), step = Count.ToScalar();
+            using var starts = arange(zero, end, step, dtype: int64);
+            offsets = starts.view(members, 1);
             TargetElementsPerRow = targets.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         }
 
@@ -253,41 +247,51 @@ public sealed class StackedTrainer(TrainingOptions options)
         public Tensor Shuffle(IReadOnlyList<Generator> generators)
         {
             using var scope = NewDisposeScope();
-            var orders = stack(generators.Select(g => randperm(Count, generator: g)).ToList(), 0);
-            if (offsets is not null)
-            {
-                using var one = 1.ToScalar();
-                orders.add_(offsets, one);
-            }
-            return orders.MoveToOuterDisposeScope();
+            return stack(generators.Select(g => randperm(Count, generator: g)).ToList(), 0).MoveToOuterDisposeScope();
         }
 
-        /// <summary>Rows start..start+size of every member (in its shuffled order when given), as the model's input and member-major targets.</summary>
+        /// <summary>
+        /// Rows start..start+size of every member (in its shuffled order when given), as the
+        /// model's input and member-major targets (M·B, ...).
+        /// </summary>
         public (Tensor X, Tensor Y) Batch(StackedModule model, Tensor? order, long start, long size)
         {
-            if (order is null && shared)
-            {
-                var x = size == Count ? inputs : inputs.narrow(0, start, size);
-                var y = size == Count ? targets : targets.narrow(0, start, size);
-                return (model.Broadcast(x), members == 1 ? y : BroadcastTargets(y));
-            }
-            Tensor indices;
-            if (order is not null)
-                indices = order.narrow(1, start, size);
-            else
+            Tensor? rows = order?.narrow(1, start, size); // (M, size), each member's own row numbers
+            if (rows is null && !(sharedInputs && sharedTargets))
             {
                 using Scalar from = start.ToScalar(), to = (start + size).ToScalar(), one = 1.ToScalar();
-                using var rows = arange(from, to, one, dtype: int64);
-                using var row = rows.unsqueeze(0);
-                indices = row.add(offsets!, one); // (M, size)
+                using var range = arange(from, to, one, dtype: int64);
+                rows = range.unsqueeze(0).expand(members, size);
             }
-            using var flat = indices.reshape(-1);
-            return (model.Gather(inputs, indices), targets.index_select(0, flat));
+
+            Tensor x;
+            if (rows is null)
+                x = model.Broadcast(size == Count ? inputs : inputs.narrow(0, start, size));
+            else
+                x = model.Gather(inputs, sharedInputs ? rows : Offset(rows));
+
+            Tensor y;
+            if (rows is null)
+                y = BroadcastTargets(size == Count ? targets : targets.narrow(0, start, size));
+            else
+            {
+                using var at = (sharedTargets ? rows : Offset(rows)).reshape(-1);
+                y = targets.index_select(0, at);
+            }
+            return (x, y);
         }
 
-        /// <summary>(B, ...) -> (M·B, ...), member-major.</summary>
+        /// <summary>Row numbers of each member's own set -> row numbers in the concatenation.</summary>
+        private Tensor Offset(Tensor rows)
+        {
+            using var one = 1.ToScalar();
+            return rows.add(offsets, one);
+        }
+
+        /// <summary>(B, ...) -> (M·B, ...), member-major; the rows themselves for one member.</summary>
         private Tensor BroadcastTargets(Tensor y)
         {
+            if (members == 1) return y.alias();
             using var one = y.unsqueeze(0);
             using var all = one.expand([members, .. y.shape]);
             return all.reshape([members * y.shape[0], .. y.shape.Skip(1)]);
@@ -297,7 +301,7 @@ public sealed class StackedTrainer(TrainingOptions options)
         {
             inputs.Dispose();
             targets.Dispose();
-            offsets?.Dispose();
+            offsets.Dispose();
         }
     }
 }

@@ -112,6 +112,21 @@ public sealed class StackedTrainerEquivalenceTests
             ShouldMatch(stacked[i], Single(kind, seeds[i], trains[i], test, options), $"member {i}");
     }
 
+    [Fact]
+    public void Members_sharing_inputs_with_their_own_targets_match_their_separate_trainings()
+    {
+        // As the function fits train: one grid, sinc for some nets and sign for others.
+        var (kind, sinc, _, options) = Case("curve leaky full-batch");
+        options = options with { Epochs = 20 };
+        using var sign = sinc.Targets.sign();
+        var signSet = new TensorSet(sinc.Inputs, sign);
+        TensorSet[] trains = [sinc, signSet, sinc, signSet];
+        ulong[] seeds = [1, 2, 3, 4];
+        var stacked = Stacked(kind, seeds, trains, null, options);
+        for (int i = 0; i < seeds.Length; i++)
+            ShouldMatch(stacked[i], Single(kind, seeds[i], trains[i], null, options), $"member {i}");
+    }
+
     private static void ShouldMatch(Outcome stacked, Outcome single, string who, double tolerance = 1e-5)
     {
         stacked.StepLosses.Should().HaveCount(20);
