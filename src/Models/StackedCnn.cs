@@ -8,7 +8,7 @@ namespace Homework.Models;
 /// M independent <see cref="MnistCnn"/>s of the same widths as one module. The members are
 /// folded into the channels: the input is (B, M, 28, 28), member m's image in channel m, and
 /// each convolution is one grouped convolution with M groups, member m's kernels being group m.
-/// The fully connected layers are batched matrix products (<see cref="StackedOps.Linear"/>).
+/// The fully connected layers are batched matrix products (<see cref="StackedOps.BatchedLinear"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,7 +24,8 @@ namespace Homework.Models;
 /// </remarks>
 public sealed class StackedCnn : StackedModule
 {
-    private readonly int conv1Weight, conv1Bias, conv2Weight, conv2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias;
+    private readonly int conv1Weight, conv1Bias, conv2Weight, conv2Bias;
+    private readonly (int Weight, int Bias) fc1, fc2;
 
     /// <param name="widths">The members' layer widths.</param>
     /// <param name="members">Number of independent nets (M).</param>
@@ -38,10 +39,8 @@ public sealed class StackedCnn : StackedModule
         conv1Bias = AddParameter("conv1_bias", [members * c1], [c1]);
         conv2Weight = AddParameter("conv2_weight", [members * c2, c1, 5, 5], [c2, c1, 5, 5]);
         conv2Bias = AddParameter("conv2_bias", [members * c2], [c2]);
-        fc1Weight = AddParameter("fc1_weight", [members, h, c2 * 16], [h, c2 * 16]);
-        fc1Bias = AddParameter("fc1_bias", [members, h], [h]);
-        fc2Weight = AddParameter("fc2_weight", [members, 10, h], [10, h]);
-        fc2Bias = AddParameter("fc2_bias", [members, 10], [10]);
+        fc1 = AddLinear("fc1", c2 * 16, h);
+        fc2 = AddLinear("fc2", h, 10);
     }
 
     public CnnWidths Widths { get; }
@@ -53,12 +52,6 @@ public sealed class StackedCnn : StackedModule
     /// <see cref="MnistCnn"/>. What it costs or saves is measured in the benchmarks.
     /// </summary>
     public bool ChannelsLast { get; init; }
-
-    /// <summary>
-    /// With one member, run the fully connected layers through <c>nn.functional.linear</c> as
-    /// <see cref="MnistCnn"/> does; false forces the batched product (see <see cref="StackedOps.Linear"/>).
-    /// </summary>
-    public bool SingleKernelForOneMember { get; init; } = true;
 
     public override nn.Module<Tensor, Tensor> CreateSingle() => new MnistCnn(Widths);
 
@@ -86,13 +79,13 @@ public sealed class StackedCnn : StackedModule
         long batch = input.shape[0];
         int m = Members;
         var x = ChannelsLast ? ToChannelsLast(input) : input;
-        x = nn.functional.conv2d(x, Stacked(conv1Weight), Stacked(conv1Bias), groups: m);           // (B,M,28,28) -> (B,M·C1,24,24)
-        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                   // -> (B,M·C1,12,12)
-        x = nn.functional.conv2d(x, Stacked(conv2Weight), Stacked(conv2Bias), groups: m);           // -> (B,M·C2,8,8)
-        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                   // -> (B,M·C2,4,4)
-        x = x.reshape(batch, m, Widths.Conv2 * 16).transpose(0, 1);               // -> (M,B,C2·16), a view when contiguous
-        x = nn.functional.relu(StackedOps.Linear(x, Stacked(fc1Weight), Stacked(fc1Bias), SingleKernelForOneMember)); // -> (M,B,H)
-        return StackedOps.Linear(x, Stacked(fc2Weight), Stacked(fc2Bias), SingleKernelForOneMember).MoveToOuterDisposeScope(); // -> (M,B,10) logits
+        x = nn.functional.conv2d(x, Stacked(conv1Weight), Stacked(conv1Bias), groups: m); // (B,M,28,28) -> (B,M·C1,24,24)
+        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                             // -> (B,M·C1,12,12)
+        x = nn.functional.conv2d(x, Stacked(conv2Weight), Stacked(conv2Bias), groups: m); // -> (B,M·C2,8,8)
+        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                             // -> (B,M·C2,4,4)
+        x = x.reshape(batch, m, Widths.Conv2 * 16).transpose(0, 1);                         // -> (M,B,C2·16), a view when contiguous
+        x = nn.functional.relu(Linear(x, fc1));                                     // -> (M,B,H)
+        return Linear(x, fc2).MoveToOuterDisposeScope();                            // -> (M,B,10) logits
     }
 
     /// <summary>The same values in channels-last memory order, still indexed (B, C, H, W).</summary>

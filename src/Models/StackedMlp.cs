@@ -7,7 +7,7 @@ namespace Homework.Models;
 /// <summary>
 /// M independent <see cref="Mlp"/>s of the same widths and activation as one module: layer k's
 /// weights are one (M, out, in) tensor and its biases one (M, out), and each layer is one
-/// batched matrix product for all members (<see cref="StackedOps.Linear"/>).
+/// batched matrix product for all members (<see cref="StackedOps.BatchedLinear"/>).
 /// </summary>
 /// <remarks>
 /// Input (M, B, ...) with each member's own batch; dimensions after the second are flattened,
@@ -15,8 +15,7 @@ namespace Homework.Models;
 /// </remarks>
 public sealed class StackedMlp : StackedModule
 {
-    private readonly int[] weights;
-    private readonly int[] biases;
+    private readonly (int Weight, int Bias)[] layers;
     private readonly nn.Module<Tensor, Tensor>[] activations;
 
     /// <param name="widths">Layer widths, input first, as for <see cref="Mlp"/>.</param>
@@ -33,14 +32,12 @@ public sealed class StackedMlp : StackedModule
         Widths = widths.ToArray();
         Activation = activation;
         int layers = widths.Count - 1;
-        weights = new int[layers];
-        biases = new int[layers];
+        this.layers = new (int, int)[layers];
         activations = new nn.Module<Tensor, Tensor>[layers - 1];
         for (int i = 0; i < layers; i++)
         {
-            // nn.Linear's layout, weight (out, in) and bias (out), in Mlp's parameters() order: fc1.weight, fc1.bias, fc2.weight, ...
-            weights[i] = AddParameter($"fc{i + 1}_weight", [members, widths[i + 1], widths[i]], [widths[i + 1], widths[i]]);
-            biases[i] = AddParameter($"fc{i + 1}_bias", [members, widths[i + 1]], [widths[i + 1]]);
+            // In Mlp's parameters() order: fc1.weight, fc1.bias, fc2.weight, ...
+            this.layers[i] = AddLinear($"fc{i + 1}", widths[i], widths[i + 1]);
             if (i < layers - 1)
             {
                 activations[i] = Activations.Create(activation);
@@ -53,12 +50,6 @@ public sealed class StackedMlp : StackedModule
     public IReadOnlyList<int> Widths { get; }
 
     public Activation Activation { get; }
-
-    /// <summary>
-    /// With one member, run each layer through <c>nn.functional.linear</c> as <see cref="Mlp"/> does
-    /// (bit-identical to it); false forces the batched product even then (see <see cref="StackedOps.Linear"/>).
-    /// </summary>
-    public bool SingleKernelForOneMember { get; init; } = true;
 
     public override nn.Module<Tensor, Tensor> CreateSingle() => new Mlp(Widths, Activation);
 
@@ -84,9 +75,9 @@ public sealed class StackedMlp : StackedModule
         using var scope = NewDisposeScope();
         // (M, B, ...) -> (M, B, widths[0]) -> ... -> (M, B, widths[^1])
         var x = input.dim() > 3 ? input.flatten(2) : input;
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = 0; i < layers.Length; i++)
         {
-            x = StackedOps.Linear(x, Stacked(weights[i]), Stacked(biases[i]), SingleKernelForOneMember);
+            x = Linear(x, layers[i]);
             if (i < activations.Length) x = activations[i].forward(x);
         }
         return x.MoveToOuterDisposeScope();

@@ -37,7 +37,7 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
     /// <summary>A fresh single net of the members' architecture (its parameters are whatever its constructor drew).</summary>
     public abstract nn.Module<Tensor, Tensor> CreateSingle();
 
-    private readonly List<(string Name, long[] SingleShape)> layout = [];
+    private readonly List<(string Name, long[] SingleShape, bool Transposed)> layout = [];
     private Parameter[] stacked = [];
 
     /// <summary>
@@ -46,21 +46,46 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
     /// them (member first in memory), so that <see cref="MemberView"/>(k)[i] is member i's copy.
     /// Its values are zeros until <see cref="InitializeMembers"/> or <see cref="LoadMember"/> fills them.
     /// </summary>
+    /// <param name="name">Registered name.</param>
+    /// <param name="stackedShape">Shape of the stacked tensor.</param>
+    /// <param name="singleShape">Shape of the single net's parameter.</param>
+    /// <param name="transposed">Each member's slice holds the transpose of the single net's 2-D parameter.</param>
     /// <returns>The index to pass to <see cref="Stacked"/>.</returns>
-    protected int AddParameter(string name, long[] stackedShape, long[] singleShape)
+    protected int AddParameter(string name, long[] stackedShape, long[] singleShape, bool transposed = false)
     {
         if (stackedShape.Aggregate(1L, (a, b) => a * b) != Members * singleShape.Aggregate(1L, (a, b) => a * b))
             throw new ArgumentException($"Parameter {name}: [{string.Join(", ", stackedShape)}] does not hold {Members} x [{string.Join(", ", singleShape)}].");
         // Detached from any dispose scope the caller is in: the parameter lives as long as the module.
         var parameter = new Parameter(zeros(stackedShape).DetachFromDisposeScope());
         register_parameter(name, parameter);
-        layout.Add((name, singleShape));
+        layout.Add((name, singleShape, transposed));
         stacked = [.. stacked, parameter];
         return layout.Count - 1;
     }
 
     /// <summary>The k-th stacked parameter (as registered by <see cref="AddParameter"/>).</summary>
     protected Parameter Stacked(int k) => stacked[k];
+
+    /// <summary>
+    /// Registers a linear layer (in -> out) of every member, in <c>nn.Linear</c>'s parameter order
+    /// (weight, bias). With one member it keeps <c>nn.Linear</c>'s layout, weight (1, out, in) and
+    /// bias (1, out), for <see cref="StackedOps.SingleLinear"/>; with more, weightᵀ (M, in, out) and
+    /// bias (M, 1, out), for <see cref="StackedOps.BatchedLinear"/>.
+    /// </summary>
+    protected (int Weight, int Bias) AddLinear(string name, int inputs, int outputs)
+    {
+        int m = Members;
+        return m == 1
+            ? (AddParameter($"{name}_weight", [1, outputs, inputs], [outputs, inputs]),
+               AddParameter($"{name}_bias", [1, outputs], [outputs]))
+            : (AddParameter($"{name}_weight", [m, inputs, outputs], [outputs, inputs], transposed: true),
+               AddParameter($"{name}_bias", [m, 1, outputs], [outputs]));
+    }
+
+    /// <summary>A linear layer registered by <see cref="AddLinear"/>: x (M, B, in) -> (M, B, out).</summary>
+    protected Tensor Linear(Tensor x, (int Weight, int Bias) layer) => Members == 1
+        ? StackedOps.SingleLinear(x, stacked[layer.Weight], stacked[layer.Bias])
+        : StackedOps.BatchedLinear(x, stacked[layer.Weight], stacked[layer.Bias]);
 
     /// <summary>
     /// <c>Module.to(dtype)</c> replaces every registered parameter by a converted copy (TorchSharp
@@ -83,7 +108,13 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
     public abstract Tensor Broadcast(Tensor source);
 
     /// <summary>A view of the k-th stacked parameter as (M, single shape...).</summary>
-    public Tensor MemberView(int k) => stacked[k].view([Members, .. layout[k].SingleShape]);
+    public Tensor MemberView(int k)
+    {
+        var (_, shape, transposed) = layout[k];
+        if (!transposed) return stacked[k].view([Members, .. shape]);
+        using var members = stacked[k].view(Members, shape[1], shape[0]);
+        return members.transpose(1, 2);
+    }
 
     /// <summary>Copies a single net's parameters into member <paramref name="member"/>.</summary>
     public void LoadMember(int member, nn.Module single)

@@ -22,33 +22,35 @@ public static class StackedOps
         batch1.baddbmm(batch2, input);
 
     /// <summary>
-    /// Every member's linear layer at once: x (M, B, in), weight (M, out, in), bias (M, out)
-    /// -> (M, B, out), member m computing x[m] @ weight[m]ᵀ + bias[m] as <c>nn.Linear</c> does.
+    /// Every member's linear layer in one call: x (M, B, in), weightᵀ (M, in, out), bias (M, 1, out)
+    /// -> (M, B, out), member m computing x[m] · weightᵀ[m] + bias[m].
     /// </summary>
-    /// <param name="singleKernel">
-    /// With one member, compute it with <c>nn.functional.linear</c> on the member's 2-D views,
-    /// the very call <c>nn.Linear</c> makes, instead of the batched product (see remarks).
-    /// </param>
     /// <remarks>
-    /// The weight keeps <c>nn.Linear</c>'s (out, in) layout, so a member's weight is the single
-    /// net's and the product takes the transposed view as <c>linear</c> does. For one member
-    /// the batched product need not round like <c>linear</c>'s <c>addmm</c>: ATen computes a
-    /// batched product with fewer than 400 multiply-adds per matrix with its own loop instead
-    /// of MKL's GEMM. <paramref name="singleKernel"/> makes a stack of one bit-identical to the
-    /// single net.
+    /// The weights are kept transposed (in, out) per member and the biases with a unit batch
+    /// dimension, so that the forward pass is this one call, with no transposed or unsqueezed
+    /// views to make (and to differentiate) at every step.
     /// </remarks>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor bias, bool singleKernel = true)
+    public static Tensor BatchedLinear(Tensor x, Tensor weightTransposed, Tensor bias) =>
+        AddBatchProduct(bias, x, weightTransposed);
+
+    /// <summary>
+    /// The one member of a stack of one, through the very call <c>nn.Linear</c> makes:
+    /// x (1, B, in), weight (1, out, in) in <c>nn.Linear</c>'s layout, bias (1, out) -> (1, B, out).
+    /// </summary>
+    /// <remarks>
+    /// A batched product of one matrix does not round like <c>linear</c>'s <c>addmm</c>: ATen
+    /// multiplies matrices of fewer than 400 multiply-adds with its own loop instead of MKL's
+    /// GEMM, and differentiates the product into the weight gradient xᵀ·δ, where
+    /// <c>addmm</c>'s backward computes (δᵀ·x)ᵀ, another summation order (measured: the weight
+    /// gradients differ in the last bits for most layer shapes). This path makes a stack of one
+    /// bit-identical to the single net.
+    /// </remarks>
+    public static Tensor SingleLinear(Tensor x, Tensor weight, Tensor bias)
     {
-        if (singleKernel && x.shape[0] == 1)
-        {
-            using var x0 = x.select(0, 0);
-            using var w0 = weight.select(0, 0);
-            using var b0 = bias.select(0, 0);
-            using var y = nn.functional.linear(x0, w0, b0); // (B, in) -> (B, out)
-            return y.unsqueeze(0);
-        }
-        using var wt = weight.transpose(1, 2);  // (M, in, out), a view
-        using var b = bias.unsqueeze(1);        // (M, 1, out), broadcast over the batch
-        return AddBatchProduct(b, x, wt);       // (M, B, in) @ (M, in, out) + (M, 1, out)
+        using var x0 = x.select(0, 0);
+        using var w0 = weight.select(0, 0);
+        using var b0 = bias.select(0, 0);
+        using var y = nn.functional.linear(x0, w0, b0); // (B, in) -> (B, out)
+        return y.unsqueeze(0);
     }
 }

@@ -47,12 +47,6 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <summary>Each member's name for error messages (e.g. "cnn-1, seed 3"); "member i" when null.</summary>
     public IReadOnlyList<string>? RunNames { get; init; }
 
-    /// <summary>
-    /// With one member, reduce the loss as <see cref="Trainer"/> does (bit-identical to it); false
-    /// uses the general per-member reduction even then (for tests that compare the two).
-    /// </summary>
-    public bool SingleKernelForOneMember { get; init; } = true;
-
     /// <summary>Trains every member; returns each member's per-epoch metrics, in member order.</summary>
     /// <param name="model">The stack, initialised (e.g. with <see cref="StackedModule.InitializeMembers"/>).</param>
     /// <param name="train">Each member's training set; all of one size. Pass the same set M times to share it.</param>
@@ -150,7 +144,7 @@ public sealed class StackedTrainer(TrainingOptions options)
             for (int i = 0; i < members; i++) lossSums[i] += sums[i];
             if (Options.Loss == LossKind.CrossEntropy)
             {
-                long[] hits = members == 1 && SingleKernelForOneMember
+                long[] hits = members == 1
                     ? [output.select(0, 0).argmax(1).eq(y).sum().item<long>()]
                     : output.argmax(2).eq(y.view(members, size)).sum(1).data<long>().ToArray();
                 for (int i = 0; i < members; i++) correct[i] += hits[i];
@@ -172,7 +166,7 @@ public sealed class StackedTrainer(TrainingOptions options)
     {
         long members = output.shape[0];
         using var rows = output.reshape(-1, output.shape[2]); // (M·B, outputs)
-        if (members == 1 && SingleKernelForOneMember)
+        if (members == 1)
         {
             // Trainer's own call, on the same (B, outputs) tensor.
             using var loss = LossOf(rows, target, reduction);
@@ -187,13 +181,9 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// The values of a small float tensor in one read, each converted to double as
     /// <c>Tensor.ToDouble()</c> converts a single value (exactly).
     /// </summary>
-    private static double[] Values(Tensor t)
-    {
-        using var values = t.detach();
-        return values.dtype == ScalarType.Float64
-            ? values.data<double>().ToArray()
-            : [.. values.data<float>().ToArray().Select(v => (double)v)];
-    }
+    private static double[] Values(Tensor t) => t.dtype == ScalarType.Float64
+        ? t.data<double>().ToArray()
+        : [.. t.data<float>().ToArray().Select(v => (double)v)];
 
     private Tensor LossOf(Tensor output, Tensor target, nn.Reduction reduction) => Options.Loss switch
     {
