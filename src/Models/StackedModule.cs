@@ -116,6 +116,24 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
         return members.transpose(1, 2);
     }
 
+    /// <summary>
+    /// Each member's gradient norm ‖∇θᵢ‖₂ over all its parameters' current gradients, (M), as the
+    /// gradient-norm experiment measures one net's after every backward pass. Parameters without
+    /// a gradient count as zero.
+    /// </summary>
+    public Tensor MemberGradientNorms()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var squares = stacked
+            .Select(p => p.grad)
+            .OfType<Tensor>()
+            .Select(g => g.reshape(Members, -1).mul(g.reshape(Members, -1)).sum(1)) // (M) each
+            .ToList();
+        var total = squares.Count == 0 ? zeros(Members, dtype: stacked[0].dtype) : stack(squares, 1).sum(1);
+        return total.sqrt().MoveToOuterDisposeScope();
+    }
+
     /// <summary>Copies a single net's parameters into member <paramref name="member"/>.</summary>
     public void LoadMember(int member, nn.Module single)
     {

@@ -13,6 +13,8 @@ if (args is ["steps", ..])
     return Homework.Benchmarks.StepProbe.Run(args[1..]);
 if (args is ["conv", ..])
     return Homework.Benchmarks.ConvProbe.Run(args[1..]);
+if (args is ["parallel", ..])
+    return Homework.Benchmarks.ParallelProbe.Run(args[1..]);
 if (args is ["parts", ..])
     return Homework.Benchmarks.PartsProbe.Run(args[1..]);
 

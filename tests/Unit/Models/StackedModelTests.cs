@@ -94,6 +94,30 @@ public sealed class StackedModelTests
     }
 
     [Fact]
+    public void Member_gradient_norms_are_each_single_nets_gradient_norm()
+    {
+        // What the gradient-norm experiment records after every backward pass, per member.
+        using var g = new Generator(8);
+        var generators = new[] { new Generator(1), new Generator(2), new Generator(3) };
+        using var stack = new StackedMlp([1, 4, 8, 1], 3, Activation.LeakyRelu).InitializeMembers(generators);
+        using var x = randn([50, 1], generator: g);
+        using var y = randn([50, 1], generator: g);
+        using (var output = stack.Forward(stack.Broadcast(x)))
+        using (var each = nn.functional.mse_loss(output, y.unsqueeze(0).expand(3, 50, 1), nn.Reduction.None))
+        using (var loss = each.view(3, -1).mean([1]).sum())
+            loss.backward();
+        using var norms = stack.MemberGradientNorms();
+        for (int i = 0; i < 3; i++)
+        {
+            using var single = stack.ExtractMember(i);
+            using (var loss = nn.functional.mse_loss(single.forward(x), y)) loss.backward();
+            double expected = Math.Sqrt(single.parameters().Sum(p => p.grad!.pow(2).sum().ToDouble()));
+            norms[i].ToDouble().Should().BeApproximately(expected, 1e-5 * expected, $"member {i}");
+        }
+        foreach (var generator in generators) generator.Dispose();
+    }
+
+    [Fact]
     public void Loading_then_extracting_a_member_gives_back_the_net()
     {
         using var g = new Generator(9);
