@@ -79,10 +79,14 @@ public sealed class StackedCnn : StackedModule
         long batch = input.shape[0];
         int m = Members;
         var x = ChannelsLast ? ToChannelsLast(input) : input;
+        // Pooling before ReLU: relu(max(x)) = max(relu(x)) exactly, value and gradient (the window's
+        // largest input gets the gradient either way, times 0 when it is not positive), and ReLU
+        // then runs on a quarter of the values. MnistCnn pools after ReLU; the bit-identity tests
+        // (a stack of one against MnistCnn, every loss and parameter after two epochs) cover the swap.
         x = nn.functional.conv2d(x, Stacked(conv1Weight), Stacked(conv1Bias), groups: m); // (B,M,28,28) -> (B,M·C1,24,24)
-        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                             // -> (B,M·C1,12,12)
+        x = nn.functional.relu(nn.functional.max_pool2d(x, 2));                             // -> (B,M·C1,12,12)
         x = nn.functional.conv2d(x, Stacked(conv2Weight), Stacked(conv2Bias), groups: m); // -> (B,M·C2,8,8)
-        x = nn.functional.max_pool2d(nn.functional.relu(x), 2);                             // -> (B,M·C2,4,4)
+        x = nn.functional.relu(nn.functional.max_pool2d(x, 2));                             // -> (B,M·C2,4,4)
         x = x.reshape(batch, m, Widths.Conv2 * 16).transpose(0, 1);                         // -> (M,B,C2·16), a view when contiguous
         x = nn.functional.relu(Linear(x, fc1));                                     // -> (M,B,H)
         return Linear(x, fc2).MoveToOuterDisposeScope();                            // -> (M,B,10) logits
