@@ -58,6 +58,13 @@ public enum ConvPath
     /// one copy into (M, C·25, B·L), then W (M, C', C·25) · cols, channel-major layout (M, C', B, H, W).
     /// </summary>
     Im2colBmm,
+
+    /// <summary>
+    /// Members first, each image its own small product: im2col by <c>nn.functional.unfold</c> on
+    /// (M·B, C, H, W), then W (M, 1, C', C·25) · cols (M, B, C·25, L) broadcast over the batch (M·B
+    /// small GEMMs in one call); output (M·B, C', H', W'), no copy between layers.
+    /// </summary>
+    Im2colPerImage,
 }
 
 /// <summary>A convolution layer's forward and backward for M members by one <see cref="ConvPath"/>, on random data.</summary>
@@ -94,6 +101,12 @@ public sealed class ConvRunner : IDisposable
                 bias = randn([c2], generator: g);
                 outputGradient = randn([m * b, c2, o, o], generator: g);
                 break;
+            case ConvPath.Im2colPerImage:
+                input = randn([m * b, c, h, h], generator: g);
+                weight = randn([m, 1, c2, c * 25], generator: g);
+                bias = randn([m, 1, c2, 1], generator: g);
+                outputGradient = randn([m, b, c2, o * o], generator: g);
+                break;
             default:
                 input = randn([m, c, b, h, h], generator: g);
                 weight = randn([m, c2, c * 25], generator: g);
@@ -115,8 +128,19 @@ public sealed class ConvRunner : IDisposable
     {
         ConvPath.Grouped or ConvPath.GroupedChannelsLast or ConvPath.GroupedNative => nn.functional.conv2d(input, weight, bias, groups: members),
         ConvPath.FoldedIntoBatch or ConvPath.FoldedIntoBatchNative => nn.functional.conv2d(input, weight, bias),
+        ConvPath.Im2colPerImage => Im2colPerImage(),
         _ => Im2col(),
     };
+
+    private Tensor Im2colPerImage()
+    {
+        int b = ConvLayer.Batch, c = layer.In, o = layer.OutSize, m = members;
+        using var cols = nn.functional.unfold(input, 5);            // (M·B, C·25, L)
+        using var perMember = cols.view(m, b, c * 25, o * o);        // (M, B, C·25, L)
+        using var product = weight.matmul(perMember);                // (M, 1, C', C·25)·(M, B, C·25, L) -> (M, B, C', L)
+        using var one = 1.ToScalar();
+        return product.add(bias, one);                               // + (M, 1, C', 1)
+    }
 
     private Tensor Im2col()
     {
