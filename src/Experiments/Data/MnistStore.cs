@@ -130,10 +130,16 @@ public sealed class MirrorSource(string baseUrl, TimeSpan? connectTimeout = null
     /// <summary>Time to connect to a mirror.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Time for one file once connected: the largest is 9.9 MB compressed.</summary>
+    /// <summary>Time from sending a request to the response's first line: a network that swallows packets answers never.</summary>
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time for one file's bytes once the response started: the largest is 9.9 MB compressed.</summary>
     public static readonly TimeSpan TransferTimeout = TimeSpan.FromMinutes(3);
 
     private readonly TimeSpan connect = connectTimeout ?? DefaultConnectTimeout;
+
+    /// <summary>Test seam: a shorter wait for the response.</summary>
+    internal TimeSpan ResponseTimeout { get; init; } = DefaultResponseTimeout;
 
     public string Name => baseUrl;
 
@@ -141,21 +147,30 @@ public sealed class MirrorSource(string baseUrl, TimeSpan? connectTimeout = null
 
     public IEnumerable<(IdxSpec Spec, byte[] Bytes)> Fetch(IReadOnlyList<IdxSpec> files)
     {
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = connect }, disposeHandler: handler is null) { Timeout = TransferTimeout };
+        using var http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = connect }, disposeHandler: handler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each phase has its own limit below
+        };
         foreach (var spec in files.ToList())
         {
+            string url = baseUrl + spec.Name + ".gz";
             byte[] gz;
             try
             {
-                gz = http.GetByteArrayAsync(baseUrl + spec.Name + ".gz").GetAwaiter().GetResult();
+                using var answer = new CancellationTokenSource(connect + ResponseTimeout);
+                using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, answer.Token).GetAwaiter().GetResult();
+                response.EnsureSuccessStatusCode();
+                using var transfer = new CancellationTokenSource(TransferTimeout);
+                gz = response.Content.ReadAsByteArrayAsync(transfer.Token).GetAwaiter().GetResult();
             }
-            catch (TaskCanceledException e)
+            catch (OperationCanceledException e)
             {
-                throw new HomeworkException($"no connection within {connect.TotalSeconds:0.#} s, or no complete file within {TransferTimeout.TotalMinutes:0} min ({spec.Name}.gz)", e);
+                throw new HomeworkException(
+                    $"no connection within {connect.TotalSeconds:0.#} s, no answer within {ResponseTimeout.TotalSeconds:0.#} s, or no whole file within {TransferTimeout.TotalMinutes:0} min ({url})", e);
             }
             catch (HttpRequestException e)
             {
-                throw new HomeworkException($"{e.Message} ({spec.Name}.gz)", e);
+                throw new HomeworkException($"{e.Message} ({url})", e);
             }
             using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
             using var raw = new MemoryStream();
