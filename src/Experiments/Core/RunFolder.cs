@@ -24,12 +24,24 @@ public static class RunFolder
     /// Test seam: called with the name of each step of a save (<c>written</c>: every file is in
     /// the temporary folder, nothing replaced yet; <c>moved-old-away</c>: the two-rename fallback
     /// has renamed the old folder away). A test throws here to simulate a failure, or kills the
-    /// process to simulate a crash.
+    /// process to simulate a crash. Flows with the calling test only (async-local), so tests that
+    /// save in parallel never see each other's hooks.
     /// </summary>
-    internal static Action<string>? Step { get; set; }
+    internal static Action<string>? Step
+    {
+        get => StepHook.Value;
+        set => StepHook.Value = value;
+    }
 
-    /// <summary>Test seam: false forces the two-rename fallback where the atomic exchange is available.</summary>
-    internal static bool UseExchange { get; set; } = true;
+    /// <summary>Test seam: false forces the two-rename fallback where the atomic exchange is available (async-local too).</summary>
+    internal static bool UseExchange
+    {
+        get => !NoExchange.Value;
+        set => NoExchange.Value = !value;
+    }
+
+    private static readonly AsyncLocal<Action<string>?> StepHook = new();
+    private static readonly AsyncLocal<bool> NoExchange = new();
 
     /// <summary>
     /// Set to a step name (see <see cref="Step"/>) in a child process to have it kill itself with

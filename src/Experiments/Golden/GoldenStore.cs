@@ -161,8 +161,14 @@ public sealed class GoldenStore(string directory)
         return VerifiedClaimIds().Where(id => !known.Contains(id)).Select(VerifiedPath).ToList();
     }
 
-    /// <summary>Test seam: called before each received file is renamed, to simulate a failure in the middle of accepting.</summary>
-    internal static Action<string>? BeforeAccepting { get; set; }
+    /// <summary>Test seam: called before each received file is renamed, to simulate a failure in the middle of accepting (async-local).</summary>
+    internal static Action<string>? BeforeAccepting
+    {
+        get => BeforeAcceptingHook.Value;
+        set => BeforeAcceptingHook.Value = value;
+    }
+
+    private static readonly AsyncLocal<Action<string>?> BeforeAcceptingHook = new();
 
     /// <summary>
     /// Renames every <c>*.received.json</c> under <paramref name="root"/> to <c>*.verified.json</c>,
