@@ -27,7 +27,9 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
     /// <summary>
     /// A run whose config differs from the profile's preset (<c>--set</c>), named by its config:
     /// <c>artifacts/runs/&lt;experiment&gt;/overrides/&lt;profile&gt;-&lt;config hash&gt;/</c>. Not inside the
-    /// preset's folder, because a run folder is replaced as a whole when it is saved.
+    /// preset's folder, because a run folder is replaced as a whole when it is saved. A named
+    /// variant of an experiment would be one more kind of folder beside <c>overrides/</c>, with
+    /// its own preset folder per profile.
     /// </summary>
     public string OverrideRunDirectory(string experiment, Profile profile, string configHash) =>
         Path.Combine(Runs, experiment, "overrides", $"{profile.Slug()}-{configHash}");

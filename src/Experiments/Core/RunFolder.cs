@@ -124,6 +124,25 @@ public static class RunFolder
         if (lease is not null) CleanUp(directory);
     }
 
+    /// <summary>
+    /// Cleans up, folder by folder, what interrupted saves left in <paramref name="parent"/>
+    /// (any <c>.&lt;name&gt;.tmp-*</c> or <c>.&lt;name&gt;.old-*</c>), skipping folders being saved right
+    /// now: so debris of a config that is never run again does not stay forever.
+    /// </summary>
+    public static void CleanUpAllIn(string parent)
+    {
+        if (!Directory.Exists(parent)) return;
+        var names = Directory.EnumerateDirectories(parent, ".*")
+            .Select(Path.GetFileName)
+            .Select(entry => entry!.IndexOf(".tmp-", StringComparison.Ordinal) is var t and > 1 ? entry[1..t]
+                : entry.IndexOf(".old-", StringComparison.Ordinal) is var o and > 1 ? entry[1..o] : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (string name in names)
+            CleanUpIfIdle(Path.Combine(parent, name));
+    }
+
     /// <summary>Puts <paramref name="temp"/> in place of <paramref name="target"/>; returns the path that now holds the old run, if any.</summary>
     private static string? Swap(string temp, string target)
     {

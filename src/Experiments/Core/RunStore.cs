@@ -91,6 +91,7 @@ public static class RunStore
         string what = isPreset ? $"{profile.Slug()} preset" : $"{profile.Slug()} profile with {string.Join(" ", overrides ?? [])}".TrimEnd();
         using var lease = RunFolder.Lock(dir, $"running {experiment.Name} ({what})");
         RunFolder.CleanUp(dir);
+        CleanUpInterrupted(experiment, paths);
 
         // Taken before the run: the code that runs is the code checked out when it starts.
         var source = SourceRevision.Of(paths.Root);
@@ -117,7 +118,7 @@ public static class RunStore
     public static SavedRun? LoadPreset(Experiment experiment, Profile profile, ProjectPaths paths)
     {
         string dir = paths.RunDirectory(experiment.Name, profile);
-        RunFolder.CleanUpIfIdle(dir);
+        CleanUpInterrupted(experiment, paths);
         if (!Directory.Exists(dir)) return null;
         string rerun = $"Run `run {experiment.Name} --profile {profile.Slug()}` to replace it.";
         string config = Path.Combine(dir, ConfigFile);
@@ -141,6 +142,14 @@ public static class RunStore
                 $"({string.Join(", ", ConfigIdentity.Differences(ConfigIdentity.Canonical(carrier.Config), preset))}): the folder mixes two runs. {rerun}");
         var info = Json.Read<RunInfo>(infoFile, rerun);
         return new SavedRun(result, info, dir, IsPreset: true);
+    }
+
+    /// <summary>Removes what interrupted saves left among an experiment's runs, preset and overrides, except where a save is under way.</summary>
+    private static void CleanUpInterrupted(Experiment experiment, ProjectPaths paths)
+    {
+        string runs = Path.Combine(paths.Runs, experiment.Name);
+        RunFolder.CleanUpAllIn(runs);
+        RunFolder.CleanUpAllIn(Path.Combine(runs, "overrides"));
     }
 }
 

@@ -79,6 +79,19 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void Debris_of_every_folder_is_removed_except_where_a_save_is_under_way()
+    {
+        Directory.CreateDirectory(dir.File(".quick-0123456789ab.tmp-4242-aa"));   // a config never run again
+        Directory.CreateDirectory(dir.File(".full.old-4242-bb"));                  // a crash between the renames, no full/ left
+        Directory.CreateDirectory(dir.File(".quick.tmp-4243-cc"));                 // a save in progress
+        using var saving = RunFolder.Lock(Run, "saving right now");
+
+        RunFolder.CleanUpAllIn(dir.Path);
+
+        Beside().Should().BeEquivalentTo(["full", ".quick.tmp-4243-cc", ".quick.lock"], "the old full run is back, the idle debris gone, the live save untouched");
+    }
+
+    [Fact]
     public void The_lock_of_a_folder_refuses_a_second_holder_and_names_the_first()
     {
         using var first = RunFolder.Lock(Run, "running a test");
