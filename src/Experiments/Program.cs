@@ -1,1 +1,1 @@
-return Homework.Experiments.Cli.HomeworkApp.Run(args);
+return Homework.Experiments.Cli.HomeworkApp.RunProgram(args);

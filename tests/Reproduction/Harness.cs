@@ -16,7 +16,7 @@ namespace Homework.Tests.Reproduction;
 public static class Harness
 {
     public const string ProfileVariable = "HOMEWORK_PROFILE";
-    private static readonly ConcurrentDictionary<Experiment, Lazy<(object Result, RunInfo Info)>> Results = new();
+    private static readonly ConcurrentDictionary<Experiment, Lazy<SavedRun>> Results = new();
 
     public static Profile Profile { get; } =
         Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } name ? Profiles.Parse(name) : Profile.Quick;
@@ -25,9 +25,9 @@ public static class Harness
 
     public static GoldenStore Golden { get; } = new(Paths.GoldenDirectory(Profile));
 
-    /// <summary>The result of an experiment at <see cref="Profile"/> and its run record, trained on first use.</summary>
-    public static (object Result, RunInfo Info) Run(Experiment experiment) =>
-        Results.GetOrAdd(experiment, _ => new Lazy<(object, RunInfo)>(() =>
+    /// <summary>The preset run of an experiment at <see cref="Profile"/> (result and run record), trained on first use.</summary>
+    public static SavedRun Run(Experiment experiment) =>
+        Results.GetOrAdd(experiment, _ => new Lazy<SavedRun>(() =>
         {
             var context = new RunContext { DataDirectory = Paths.DataDirectory };
             return RunStore.RunAndSave(experiment, experiment.Configure(Profile), Profile, context, Paths);
@@ -36,8 +36,8 @@ public static class Harness
     /// <summary>Evaluates the claim on its experiment's result and fails, with the golden table, unless verdict and metrics match.</summary>
     public static void Reproduce(Claim claim)
     {
-        var (result, info) = Run(claim.Experiment);
-        var check = Golden.Check(claim.Evaluate(result, Profile).ToGolden(info.Numerics));
+        var run = Run(claim.Experiment);
+        var check = Golden.Check(claim.Evaluate(run.Result, Profile).ToGolden(run.Info.Numerics));
         if (!check.Ok)
             throw new XunitException(check.Message);
     }

@@ -17,11 +17,17 @@ public sealed class RunCommand : Command<RunSettings>
         var paths = settings.Paths();
         var profile = settings.Profile;
         var experiments = Catalog.Select(settings.Experiment);
+        // Every config is resolved and validated before LibTorch loads or anything trains.
         var configs = experiments.Select(e => e.Configure(profile, settings.Overrides)).ToList();
-        AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; results in {Markup.Escape(paths.Artifacts)}");
+        bool presets = experiments.Select((e, i) => RunStore.Locate(e, configs[i], profile, paths).IsPreset).All(p => p);
+        if (settings.Check && !presets)
+            throw new UsageException("--check compares with the golden files, which hold the preset's values, but this --set changes the preset's config: drop --check, or drop --set.");
+        AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; results in {Markup.Escape(paths.Runs)}");
 
+        var presetRuns = new List<(Experiment, SavedRun?)>();
         for (int i = 0; i < experiments.Count; i++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var experiment = experiments[i];
             var run = new RunContext
             {
@@ -30,13 +36,27 @@ public sealed class RunCommand : Command<RunSettings>
                 Threads = settings.Threads,
                 Cancellation = cancellation,
             };
-            var (_, info) = Observers.With(observer => RunStore.RunAndSave(experiment, configs[i], profile, run with { Observer = observer }, paths));
-            AnsiConsole.MarkupLine($"[green]{experiment.Name}[/] finished in {ReportWriter.Duration(info.Seconds)}; saved to {Markup.Escape(paths.RunDirectory(experiment.Name, profile))}");
+            var saved = Observers.With(observer => RunStore.RunAndSave(experiment, configs[i], profile, run with { Observer = observer }, paths, settings.Overrides));
+            string finished = $"[green]{experiment.Name}[/] finished in {ReportWriter.Duration(saved.Info.Seconds)}; saved to {Markup.Escape(saved.Directory)}";
+            if (saved.IsPreset)
+            {
+                AnsiConsole.MarkupLine(finished);
+                if (!settings.NoFigures)
+                    Output.DrawFigures(experiment, saved, profile, paths.Figures);
+                presetRuns.Add((experiment, saved));
+                continue;
+            }
+            var changed = ConfigIdentity.DifferentFields(configs[i], experiment.PresetOf(profile));
+            AnsiConsole.MarkupLine($"{finished} [grey](config differs from the {profile.Slug()} preset in {Markup.Escape(string.Join(", ", changed))}; " +
+                                   "check, figures, report and the golden files read only the preset's run)[/]");
             if (!settings.NoFigures)
-                Output.DrawFigures([experiment], profile, paths);
+                Output.DrawFigures(experiment, saved, profile, Path.Combine(saved.Directory, "figures"));
+            AnsiConsole.MarkupLine($"Verdicts of this run ({Markup.Escape(saved.Directory)}), not compared with golden files:");
+            Output.ClaimTable(ClaimChecks.OfOverrideRun(experiment, saved, profile));
         }
 
-        var checks = ClaimChecks.Evaluate(experiments, profile, paths, settings.Check);
+        if (presetRuns.Count == 0) return 0;
+        var checks = ClaimChecks.Evaluate(presetRuns, profile, paths, settings.Check);
         Output.ClaimTable(checks);
         return settings.Check ? Output.GoldenFailures(checks) : 0;
     }
@@ -48,7 +68,9 @@ public sealed class CheckCommand : Command<ProfileSettings>
     public override int Execute(CommandContext context, ProfileSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
-        var checks = ClaimChecks.Evaluate(Catalog.Experiments, settings.Profile, paths, checkGolden: true);
+        var runs = ClaimChecks.LoadPresets(Catalog.Experiments, settings.Profile, paths);
+        Output.Reading(runs, settings.Profile, paths);
+        var checks = ClaimChecks.Evaluate(runs, settings.Profile, paths, checkGolden: true);
         Output.ClaimTable(checks);
         var store = new GoldenStore(paths.GoldenDirectory(settings.Profile));
         foreach (string orphan in store.Orphans(Catalog.Claims.Select(c => c.Id)))
@@ -57,25 +79,30 @@ public sealed class CheckCommand : Command<ProfileSettings>
     }
 }
 
-/// <summary>`figures`: draws every figure whose experiment has a saved result.</summary>
+/// <summary>`figures`: draws every figure whose experiment has a saved preset run.</summary>
 public sealed class FiguresCommand : Command<ProfileSettings>
 {
     public override int Execute(CommandContext context, ProfileSettings settings, CancellationToken cancellation)
     {
-        int drawn = Output.DrawFigures(Catalog.Experiments, settings.Profile, settings.Paths());
+        var paths = settings.Paths();
+        var runs = ClaimChecks.LoadPresets(Catalog.Experiments, settings.Profile, paths);
+        Output.Reading(runs, settings.Profile, paths);
+        int drawn = runs.Where(r => r.Run is not null).Sum(r => Output.DrawFigures(r.Experiment, r.Run!, settings.Profile, paths.Figures));
         return drawn > 0 ? 0 : Output.Fail($"No saved results for the {settings.Profile.Slug()} profile: run `run all --profile {settings.Profile.Slug()}` (or `dotnet test`) first.");
     }
 }
 
-/// <summary>`report`: writes artifacts/report.md from saved results.</summary>
+/// <summary>`report`: writes artifacts/report.md from saved preset runs.</summary>
 public sealed class ReportCommand : Command<ReportSettings>
 {
     public override int Execute(CommandContext context, ReportSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
         var profile = settings.Profile;
-        var checks = ClaimChecks.Evaluate(Catalog.Experiments, profile, paths, checkGolden: false);
-        var runs = Catalog.Experiments.Select(e => (e, RunStore.LoadInfo(e, profile, paths))).ToList();
+        var loaded = ClaimChecks.LoadPresets(Catalog.Experiments, profile, paths);
+        Output.Reading(loaded, profile, paths);
+        var checks = ClaimChecks.Evaluate(loaded, profile, paths, checkGolden: false);
+        var runs = loaded.Select(r => (r.Experiment, r.Run?.Info)).ToList();
         AtomicFile.WriteAllText(paths.Report, ReportWriter.Render(checks, profile, runs, "figures"));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(paths.Report)}");
         if (settings.Reference)
@@ -92,13 +119,13 @@ public sealed class ReportCommand : Command<ReportSettings>
     }
 }
 
-/// <summary>`accept`: renames every received golden file to verified.</summary>
+/// <summary>`accept`: renames every received golden file to verified, all or nothing.</summary>
 public sealed class AcceptCommand : Command<CommonSettings>
 {
     public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
-        var accepted = GoldenStore.AcceptAll(paths.GoldenRoot);
+        var accepted = GoldenStore.AcceptAll(paths.GoldenRoot, ReceivedFiles.AgainstCatalog);
         foreach (string file in accepted)
             AnsiConsole.MarkupLine($"[green]accepted[/] {Markup.Escape(Path.GetRelativePath(paths.Root, file))}");
         AnsiConsole.MarkupLine(accepted.Count == 0 ? "Nothing to accept: no *.received.json files." : $"Accepted {accepted.Count} file(s); review them with `git diff` and commit.");
@@ -148,18 +175,29 @@ public sealed class ListCommand : Command<CommonSettings>
 
 internal static class Output
 {
-    public static int DrawFigures(IEnumerable<Experiment> experiments, Profile profile, ProjectPaths paths)
+    /// <summary>Says which runs a reading command works from: the profile's preset runs, and which of them exist.</summary>
+    public static void Reading(IReadOnlyList<(Experiment Experiment, SavedRun? Run)> runs, Profile profile, ProjectPaths paths)
+    {
+        int found = runs.Count(r => r.Run is not null);
+        AnsiConsole.MarkupLine($"Reading the {profile.Slug()} preset runs in {Markup.Escape(paths.Runs)} ({found} of {runs.Count} experiments saved; runs with --set are never read).");
+    }
+
+    /// <summary>Draws the experiment's figures from a saved run into <paramref name="folder"/>; returns how many.</summary>
+    public static int DrawFigures(Experiment experiment, SavedRun run, Profile profile, string folder)
     {
         int drawn = 0;
-        foreach (var experiment in experiments)
+        foreach (var figure in Catalog.FiguresOf(experiment))
         {
-            object? result = RunStore.Load(experiment, profile, paths);
-            if (result is null) continue;
-            foreach (var figure in Catalog.FiguresOf(experiment))
+            try
             {
-                string file = FigureWriter.Write(paths.Figures, figure, result, profile);
+                string file = FigureWriter.Write(folder, figure, run.Result, profile);
                 AnsiConsole.MarkupLine($"figure {figure.Number,2}: {Markup.Escape(file)}");
                 drawn++;
+            }
+            catch (Exception e) when (!run.IsPreset && e is not OperationCanceledException)
+            {
+                // A figure is drawn for the preset's shape of result; a run with --set may not have it.
+                AnsiConsole.MarkupLine($"[yellow]figure {figure.Number,2} cannot be drawn from this run's config[/] ({Markup.Escape(e.GetType().Name)}: {Markup.Escape(e.Message)})");
             }
         }
         return drawn;
@@ -189,9 +227,21 @@ internal static class Output
         return failed.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>Prints <paramref name="message"/> as one error line on standard error; returns the usage-error exit code 2.</summary>
     public static int Fail(string message)
     {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        Error(message);
         return 2;
+    }
+
+    /// <summary>
+    /// One line on standard error, whatever its length: Spectre.Console would wrap it at the
+    /// console's width (80 columns in a log), which splits one error over several lines.
+    /// </summary>
+    public static void Error(string message)
+    {
+        bool color = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        string line = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Console.Error.WriteLine(color ? $"\u001b[31merror:\u001b[0m {line}" : $"error: {line}");
     }
 }

@@ -16,7 +16,8 @@ internal sealed class ProgressBarObserver(ProgressContext context) : IRunObserve
     {
         public void Advance(double amount = 1) => task.Increment(amount);
 
-        public void Dispose() => task.Value = task.MaxValue;
+        /// <summary>A task that did not finish (an error, a cancellation) stops where it was, instead of showing 100%.</summary>
+        public void Dispose() => task.StopTask();
     }
 }
 
@@ -51,7 +52,17 @@ internal sealed class LogObserver : IRunObserver
             }
         }
 
-        public void Dispose() => Console.WriteLine($"{description}: done in {clock.Elapsed.TotalSeconds:0.0} s");
+        /// <summary>
+        /// "done" only when every unit was done: the task is also disposed when an error or a
+        /// cancellation unwinds the run, and a "done" line before the error misled.
+        /// </summary>
+        public void Dispose()
+        {
+            lock (gate)
+                Console.WriteLine(done >= total
+                    ? $"{description}: done in {clock.Elapsed.TotalSeconds:0.0} s"
+                    : $"{description}: stopped after {clock.Elapsed.TotalSeconds:0.0} s, {100 * done / total:0}% done");
+        }
     }
 }
 

@@ -30,12 +30,20 @@ public abstract class Experiment(string name, string part, string title)
     /// </summary>
     public string CodeName => string.Concat(Name.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
 
-    /// <summary>The config of a profile with <c>key=value</c> overrides applied.</summary>
+    /// <summary>
+    /// The config of a profile with <c>key=value</c> overrides applied, validated: a bad value is a
+    /// one-line <see cref="UsageException"/> before anything trains or LibTorch loads.
+    /// </summary>
     public abstract object Configure(Profile profile, IEnumerable<string>? overrides = null);
 
-    public abstract object Run(object config, RunContext context);
+    /// <summary>The profile's preset config, without overrides: what the golden files, figures and report are about.</summary>
+    public abstract object PresetOf(Profile profile);
 
-    public abstract object ReadResult(string path);
+    /// <summary>Trains with <paramref name="config"/> (validated again, for callers that built it themselves).</summary>
+    public abstract object Run(object config, RunContext context, Profile profile = Profile.Quick);
+
+    /// <summary>Reads a saved result; an error names the file and ends with <paramref name="fix"/>.</summary>
+    public abstract object ReadResult(string path, string fix);
 
     public override string ToString() => Name;
 }
@@ -58,16 +66,26 @@ public interface IExperimentResult<out TConfig>
 /// <param name="run">Trains and returns the result (the run class's <c>Run</c>).</param>
 public sealed class Experiment<TConfig, TResult>(string name, string part, string title,
     Func<Profile, TConfig> preset, Func<TConfig, RunContext, TResult> run) : Experiment<TResult>(name, part, title)
-    where TConfig : notnull
+    where TConfig : IExperimentConfig
     where TResult : IExperimentResult<TConfig>
 {
     /// <summary>The config of a profile, without overrides.</summary>
     public TConfig Preset(Profile profile) => preset(profile);
 
-    public override object Configure(Profile profile, IEnumerable<string>? overrides = null) =>
-        ConfigOverrides.Apply(preset(profile), overrides ?? []);
+    public override object PresetOf(Profile profile) => preset(profile);
 
-    public override object Run(object config, RunContext context) => run((TConfig)config, context);
+    public override object Configure(Profile profile, IEnumerable<string>? overrides = null)
+    {
+        var config = ConfigOverrides.Apply(preset(profile), overrides ?? []);
+        ConfigValidation.ThrowIfInvalid(config, Name, profile);
+        return config;
+    }
 
-    public override object ReadResult(string path) => Json.Read<TResult>(path);
+    public override object Run(object config, RunContext context, Profile profile = Profile.Quick)
+    {
+        ConfigValidation.ThrowIfInvalid((TConfig)config, Name, profile);
+        return run((TConfig)config, context);
+    }
+
+    public override object ReadResult(string path, string fix) => Json.Read<TResult>(path, fix);
 }

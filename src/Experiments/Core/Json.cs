@@ -15,28 +15,41 @@ public static class Json
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options) + "\n";
 
-    private const string RegenerateFix = "Delete the file and run again to regenerate it.";
+    /// <summary>The same dialect on one line (<c>[0,1,2]</c>), for values quoted in messages.</summary>
+    public static string Compact(object? value) => JsonSerializer.Serialize(value, value?.GetType() ?? typeof(object), CompactOptions);
 
-    /// <summary>Parses <paramref name="json"/>; errors name <paramref name="source"/> and end with <paramref name="fix"/>.</summary>
-    public static T Deserialize<T>(string json, string source, string fix = RegenerateFix)
+    private static JsonSerializerOptions CompactOptions { get; } = new(Options) { WriteIndented = false };
+
+    /// <summary>
+    /// Parses <paramref name="json"/>; errors name <paramref name="source"/> and end with
+    /// <paramref name="fix"/>, which the caller words for the kind of file: a run file is replaced
+    /// by running again, a golden file is not (it is accepted by a person), so no one generic
+    /// sentence fits every file.
+    /// </summary>
+    public static T Deserialize<T>(string json, string source, string? fix = null)
     {
+        string then = fix is null ? "" : " " + fix;
         try
         {
             return JsonSerializer.Deserialize<T>(json, Options)
-                ?? throw new HomeworkException($"{source}: the JSON is empty (null). {fix}");
+                ?? throw new HomeworkException($"{source}: the JSON is empty (null).{then}");
         }
         catch (JsonException e)
         {
-            throw new HomeworkException($"{source}: not a valid {typeof(T).Name} ({e.Message}). {fix}", e);
+            throw new HomeworkException($"{source}: not a valid {typeof(T).Name} ({OneLine(e.Message)}).{then}", e);
         }
     }
 
-    public static T Read<T>(string path)
+    /// <summary>Reads and parses a file; errors name it and end with <paramref name="fix"/>.</summary>
+    public static T Read<T>(string path, string fix)
     {
         if (!File.Exists(path))
-            throw new HomeworkException($"{path}: file not found.");
-        return Deserialize<T>(File.ReadAllText(path), path);
+            throw new HomeworkException($"{path}: file not found. {fix}");
+        return Deserialize<T>(File.ReadAllText(path), path, fix);
     }
+
+    /// <summary>A serializer message without line breaks, so that an error stays one line.</summary>
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 
     public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, Serialize(value));
 

@@ -4,16 +4,35 @@ namespace Homework.Experiments.Core;
 /// Where the project keeps things: the repository root (the folder with Homework.sln),
 /// <c>artifacts/</c> for outputs, the golden files of the reproduction tests and the
 /// MNIST cache. <c>HOMEWORK_ARTIFACTS</c> and <c>HOMEWORK_DATA</c> (or the command
-/// line's <c>--artifacts</c> and <c>--data-dir</c>) move the outputs and the data.
+/// line's <c>--artifacts</c> and <c>--data-dir</c>) move the outputs and the data;
+/// <c>HOMEWORK_ROOT</c> names the repository root instead of searching for it (the fault
+/// tests use it to give the command line a throwaway root with its own golden files).
 /// </summary>
 public sealed record ProjectPaths(string Root, string Artifacts, string DataDirectory)
 {
     public const string SolutionFile = "Homework.sln";
     public const string ArtifactsVariable = "HOMEWORK_ARTIFACTS";
     public const string DataVariable = "HOMEWORK_DATA";
+    public const string RootVariable = "HOMEWORK_ROOT";
 
-    /// <summary>Results of one experiment at one profile: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c>.</summary>
-    public string RunDirectory(string experiment, Profile profile) => Path.Combine(Artifacts, "runs", experiment, profile.Slug());
+    /// <summary>Folder of every saved run: <c>artifacts/runs/</c>.</summary>
+    public string Runs => Path.Combine(Artifacts, "runs");
+
+    /// <summary>
+    /// The run of an experiment's preset at one profile, the one the golden files, figures and
+    /// report read: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c>.
+    /// </summary>
+    public string RunDirectory(string experiment, Profile profile) => Path.Combine(Runs, experiment, profile.Slug());
+
+    /// <summary>
+    /// A run whose config differs from the profile's preset (<c>--set</c>), named by its config:
+    /// <c>artifacts/runs/&lt;experiment&gt;/overrides/&lt;profile&gt;-&lt;config hash&gt;/</c>. Not inside the
+    /// preset's folder, because a run folder is replaced as a whole when it is saved. A named
+    /// variant of an experiment would be one more kind of folder beside <c>overrides/</c>, with
+    /// its own preset folder per profile.
+    /// </summary>
+    public string OverrideRunDirectory(string experiment, Profile profile, string configHash) =>
+        Path.Combine(Runs, experiment, "overrides", $"{profile.Slug()}-{configHash}");
 
     /// <summary><c>artifacts/figures/</c>: the figures of the last run, named <c>figNN-slug.png</c>.</summary>
     public string Figures => Path.Combine(Artifacts, "figures");
@@ -39,7 +58,7 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
     /// </summary>
     public static ProjectPaths Discover(string? artifacts = null, string? dataDirectory = null)
     {
-        string root = FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot(AppContext.BaseDirectory)
+        string root = RootFromEnvironment() ?? FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot(AppContext.BaseDirectory)
             ?? throw new HomeworkException(
                 $"Could not find {SolutionFile} in {Directory.GetCurrentDirectory()} or any folder above it. Run the command from inside the repository.");
         return new ProjectPaths(
@@ -60,6 +79,15 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
             : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "homework", "mnist");
+    }
+
+    private static string? RootFromEnvironment()
+    {
+        if (Environment.GetEnvironmentVariable(RootVariable) is not { Length: > 0 } root) return null;
+        string full = Path.GetFullPath(root);
+        return File.Exists(Path.Combine(full, SolutionFile))
+            ? full
+            : throw new HomeworkException($"{RootVariable}={root} has no {SolutionFile}: point it at the repository root, or unset it.");
     }
 
     private static string? FindRoot(string start)

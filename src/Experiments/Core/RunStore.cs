@@ -27,7 +27,15 @@ public sealed record RunInfo(
     string Machine,
     Numerics? Numerics = null,
     string Revision = SourceRevision.Unknown,
-    string WorkingTree = SourceRevision.Unknown);
+    string WorkingTree = SourceRevision.Unknown)
+{
+    /// <summary>
+    /// The <c>--set</c> assignments of a run whose config is not the profile's preset; absent
+    /// (not written) for a preset run, whose run.json therefore reads as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Overrides { get; init; }
+}
 
 /// <summary>The code a run came from, as <c>run.json</c> records it.</summary>
 public sealed record SourceRevision(string Revision, string WorkingTree)
@@ -44,11 +52,17 @@ public sealed record SourceRevision(string Revision, string WorkingTree)
             : new SourceRevision(Unknown, Unknown);
 }
 
+/// <summary>A saved run: its result, its record, the folder it is in and whether it is the profile's preset.</summary>
+public sealed record SavedRun(object Result, RunInfo Info, string Directory, bool IsPreset);
+
 /// <summary>
-/// Results on disk: <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c> holds
-/// <c>config.json</c> (the resolved config), <c>result.json</c> and <c>run.json</c> (timing,
-/// machine and git revision), each written atomically; the result is written last, so a
-/// result file always has its config.
+/// Results on disk. A run's identity is its resolved config (<see cref="ConfigIdentity"/>):
+/// the preset's run of a profile is <c>artifacts/runs/&lt;experiment&gt;/&lt;profile&gt;/</c>, the only
+/// one that check, figures, report and the golden files read; a run with <c>--set</c> overrides
+/// goes to <c>artifacts/runs/&lt;experiment&gt;/overrides/&lt;profile&gt;-&lt;config hash&gt;/</c>. Each folder
+/// holds <c>config.json</c> (the resolved config), <c>run.json</c> (timing, machine, git revision,
+/// overrides) and <c>result.json</c>, saved as one unit (<see cref="RunFolder"/>) by a process
+/// that holds the folder's lock for the whole run.
 /// </summary>
 public static class RunStore
 {
@@ -56,34 +70,108 @@ public static class RunStore
     public const string ResultFile = "result.json";
     public const string InfoFile = "run.json";
 
-    /// <summary>Runs the experiment, saves config, result and run record, and returns the result with its record.</summary>
-    public static (object Result, RunInfo Info) RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths)
+    /// <summary>The folder a run of <paramref name="config"/> is saved in, and whether that is the preset's.</summary>
+    public static (string Directory, bool IsPreset) Locate(Experiment experiment, object config, Profile profile, ProjectPaths paths) =>
+        ConfigIdentity.Same(config, experiment.PresetOf(profile))
+            ? (paths.RunDirectory(experiment.Name, profile), true)
+            : (paths.OverrideRunDirectory(experiment.Name, profile, ConfigIdentity.Hash(config)), false);
+
+    /// <summary>
+    /// Runs the experiment and saves config, run record and result as one unit in the folder of
+    /// its config (<see cref="Locate"/>). The folder's lock is held from before the training to
+    /// after the save, so a second run of the same config is refused with the first one's process
+    /// named, and what earlier interrupted saves left is cleaned up first. Cancellation (Ctrl+C,
+    /// SIGTERM) stops the training at its next progress step and saves nothing.
+    /// </summary>
+    /// <param name="overrides">The <c>--set</c> assignments that produced <paramref name="config"/>, recorded in run.json.</param>
+    public static SavedRun RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths,
+        IReadOnlyList<string>? overrides = null)
     {
+        var (dir, isPreset) = Locate(experiment, config, profile, paths);
+        string what = isPreset ? $"{profile.Slug()} preset" : $"{profile.Slug()} profile with {string.Join(" ", overrides ?? [])}".TrimEnd();
+        using var lease = RunFolder.Lock(dir, $"running {experiment.Name} ({what})");
+        RunFolder.CleanUp(dir);
+        CleanUpInterrupted(experiment, paths);
+
         // Taken before the run: the code that runs is the code checked out when it starts.
         var source = SourceRevision.Of(paths.Root);
         var clock = Stopwatch.StartNew();
-        object result = experiment.Run(config, context);
+        object result = experiment.Run(config, context with { Observer = new CancellingObserver(context.Observer, context.Cancellation) }, profile);
         clock.Stop();
+        context.Cancellation.ThrowIfCancellationRequested();
         var info = new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
             context.Jobs, context.Threads, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
-            Numerics.Current(context.Threads), source.Revision, source.WorkingTree);
+            Numerics.Current(context.Threads), source.Revision, source.WorkingTree)
+        {
+            Overrides = isPreset || overrides is not { Count: > 0 } ? null : overrides.ToArray(),
+        };
+        RunFolder.Replace(dir, [(ConfigFile, Json.Serialize(config)), (InfoFile, Json.Serialize(info)), (ResultFile, Json.Serialize(result))]);
+        return new SavedRun(result, info, dir, isPreset);
+    }
+
+    /// <summary>
+    /// The saved run of the experiment's preset at a profile, or null when it has not been run.
+    /// A preset folder that holds another config (left by an older harness, which saved override
+    /// runs there), a mix of two runs, or a missing file is refused with a message that says how
+    /// to replace it: what check, figures and report read is always the preset's run.
+    /// </summary>
+    public static SavedRun? LoadPreset(Experiment experiment, Profile profile, ProjectPaths paths)
+    {
         string dir = paths.RunDirectory(experiment.Name, profile);
-        Json.Write(Path.Combine(dir, ConfigFile), config);
-        Json.Write(Path.Combine(dir, InfoFile), info);
-        Json.Write(Path.Combine(dir, ResultFile), result);
-        return (result, info);
+        CleanUpInterrupted(experiment, paths);
+        if (!Directory.Exists(dir)) return null;
+        string rerun = $"Run `run {experiment.Name} --profile {profile.Slug()}` to replace it.";
+        string config = Path.Combine(dir, ConfigFile);
+        string resultFile = Path.Combine(dir, ResultFile);
+        string infoFile = Path.Combine(dir, InfoFile);
+        foreach (string file in new[] { config, infoFile, resultFile })
+            if (!File.Exists(file))
+                throw new HomeworkException($"{dir} is an incomplete run folder ({Path.GetFileName(file)} is missing). {rerun}");
+
+        object preset = experiment.PresetOf(profile);
+        string saved = File.ReadAllText(config);
+        if (!ConfigIdentity.Same(saved, preset))
+            throw new HomeworkException(
+                $"{dir} holds a run whose config is not the {profile.Slug()} preset of {experiment.Name} " +
+                $"({string.Join(", ", ConfigIdentity.Differences(saved, preset))}); check, figures, report and the golden files read only the preset's run. {rerun}");
+        object result = experiment.ReadResult(resultFile, rerun);
+        // Every result record carries its config (IExperimentResult<TConfig>, covariant for record configs).
+        if (result is IExperimentResult<object> carrier && !ConfigIdentity.Same(carrier.Config, preset))
+            throw new HomeworkException(
+                $"{resultFile} was produced with another config than the {ConfigFile} beside it " +
+                $"({string.Join(", ", ConfigIdentity.Differences(ConfigIdentity.Canonical(carrier.Config), preset))}): the folder mixes two runs. {rerun}");
+        var info = Json.Read<RunInfo>(infoFile, rerun);
+        return new SavedRun(result, info, dir, IsPreset: true);
     }
 
-    /// <summary>The saved result of an experiment at a profile, or null when it has not been run.</summary>
-    public static object? Load(Experiment experiment, Profile profile, ProjectPaths paths)
+    /// <summary>Removes what interrupted saves left among an experiment's runs, preset and overrides, except where a save is under way.</summary>
+    private static void CleanUpInterrupted(Experiment experiment, ProjectPaths paths)
     {
-        string path = Path.Combine(paths.RunDirectory(experiment.Name, profile), ResultFile);
-        return File.Exists(path) ? experiment.ReadResult(path) : null;
+        string runs = Path.Combine(paths.Runs, experiment.Name);
+        RunFolder.CleanUpAllIn(runs);
+        RunFolder.CleanUpAllIn(Path.Combine(runs, "overrides"));
+    }
+}
+
+/// <summary>Checks for cancellation at every progress step: how Ctrl+C or SIGTERM stops a training between epochs.</summary>
+internal sealed class CancellingObserver(IRunObserver inner, CancellationToken cancellation) : IRunObserver
+{
+    public IProgressTask Start(string description, double total)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        return new Task(inner.Start(description, total), cancellation);
     }
 
-    public static RunInfo? LoadInfo(Experiment experiment, Profile profile, ProjectPaths paths)
+    public void Info(string message) => inner.Info(message);
+
+    private sealed class Task(IProgressTask inner, CancellationToken cancellation) : IProgressTask
     {
-        string path = Path.Combine(paths.RunDirectory(experiment.Name, profile), InfoFile);
-        return File.Exists(path) ? Json.Read<RunInfo>(path) : null;
+        public void Advance(double amount = 1)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            inner.Advance(amount);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 }

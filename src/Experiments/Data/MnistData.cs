@@ -54,8 +54,21 @@ public sealed class MnistData
     /// <summary>The 10,000 test images, in their original order.</summary>
     public TensorSet Test { get; }
 
-    public static MnistData Load(string directory, IRunObserver observer) =>
-        Cache.GetOrAdd(Path.GetFullPath(directory), dir => new Lazy<MnistData>(() => Read(dir, observer))).Value;
+    /// <summary>The data in <paramref name="directory"/>, fetched if missing; a failure is not cached, so fixing the folder and trying again works in one process.</summary>
+    public static MnistData Load(string directory, IRunObserver observer)
+    {
+        string dir = Path.GetFullPath(directory);
+        var lazy = Cache.GetOrAdd(dir, _ => new Lazy<MnistData>(() => Read(dir, observer)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Cache.TryRemove(new KeyValuePair<string, Lazy<MnistData>>(dir, lazy));
+            throw;
+        }
+    }
 
     private static MnistData Read(string directory, IRunObserver observer)
     {

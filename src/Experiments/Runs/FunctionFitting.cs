@@ -25,7 +25,7 @@ public sealed record NetSpec(string Name, int[] Widths);
 /// deep, middle and shallow, each fitted to sin(5πx)/(5πx) and to sign(sin(5πx)) with Adam
 /// and MSE on a dense grid, full batch.
 /// </summary>
-public sealed record FunctionFittingConfig
+public sealed record FunctionFittingConfig : IExperimentConfig
 {
     /// <summary>Functions to fit.</summary>
     public TargetFunction[] Functions { get; init; } = [TargetFunction.Sinc, TargetFunction.Sign];
@@ -77,6 +77,30 @@ public sealed record FunctionFittingConfig
     public static FunctionFittingConfig Quick { get; } = new() { Epochs = 3_000 };
 
     public static FunctionFittingConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var rules = new ConfigRules()
+            .Defined(nameof(Functions), Functions)
+            .Distinct(nameof(Nets), Nets, n => n.Name, "named net");
+        for (int i = 0; i < Nets.Length; i++)
+            rules.Text(ConfigRules.Key(nameof(Nets), i, nameof(NetSpec.Name)), Nets[i].Name)
+                .Widths(ConfigRules.Key(nameof(Nets), i, nameof(NetSpec.Widths)), Nets[i].Widths, input: 1, output: 1);
+        return rules
+            .Defined(nameof(Activation), Activation)
+            .Finite(nameof(DomainStart), DomainStart)
+            .That(double.IsFinite(DomainEnd) && DomainEnd > DomainStart, nameof(DomainEnd), DomainEnd, $"a finite number above domainStart ({Json.Compact(DomainStart)})")
+            .Count(nameof(Points), Points, 1, 1_000_000)
+            .Count(nameof(Epochs), Epochs)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Between(nameof(EdgeBand), EdgeBand, 0, 0.5)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One net fitted to one function from one seed.</summary>

@@ -11,7 +11,7 @@ namespace Homework.Experiments.Runs;
 /// loss and the L2 norm of the gradient of all parameters are recorded at every epoch
 /// (and at every iteration, when an epoch has several).
 /// </summary>
-public sealed record GradientNormConfig
+public sealed record GradientNormConfig : IExperimentConfig
 {
     /// <summary>The 57-parameter net of part 1-2 (1-4-8-1).</summary>
     public int[] Widths { get; init; } = [1, 4, 8, 1];
@@ -39,6 +39,23 @@ public sealed record GradientNormConfig
     public static GradientNormConfig Quick { get; } = new() { Seeds = [0, 1, 2] };
 
     public static GradientNormConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        return new ConfigRules()
+            .Widths(nameof(Widths), Widths, input: 1, output: 1)
+            .Defined(nameof(Activation), Activation)
+            .Count(nameof(Points), Points, 1, 1_000_000)
+            .Count(nameof(BatchSize), BatchSize, 1, int.MaxValue, "full batch")
+            .Count(nameof(Epochs), Epochs)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <param name="Loss">Mean training loss of every epoch.</param>

@@ -33,7 +33,7 @@ public sealed record InterpolationPair(string Name, InterpolationNet First, Inte
 /// figure 15); then the loss and accuracy on the training and test sets along the line
 /// θ(α) = (1 − α)·θ1 + α·θ2, α from −1 to 2 (Keskar et al. 2017, figure 3).
 /// </summary>
-public sealed record InterpolationConfig
+public sealed record InterpolationConfig : IExperimentConfig
 {
     /// <summary>
     /// One hidden layer of 64 ReLU units, 50,890 parameters. The report does not say which net it
@@ -103,6 +103,38 @@ public sealed record InterpolationConfig
     public static InterpolationConfig Quick { get; } = new() { Epochs = 12, TrainSamples = 20_000, TestSamples = 2_000, AlphaPoints = 31, Seeds = [0, 1, 2] };
 
     public static InterpolationConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var rules = new ConfigRules()
+            .Widths(nameof(Widths), Widths, input: 784, output: 10)
+            .Defined(nameof(Activation), Activation)
+            .Distinct(nameof(Pairs), Pairs, p => p.Name, "named pair");
+        for (int i = 0; i < Pairs.Length; i++)
+        {
+            rules.Text(ConfigRules.Key(nameof(Pairs), i, nameof(InterpolationPair.Name)), Pairs[i].Name);
+            foreach (var (net, name) in new[] { (Pairs[i].First, nameof(InterpolationPair.First)), (Pairs[i].Second, nameof(InterpolationPair.Second)) })
+            {
+                string field = ConfigRules.Key(nameof(Pairs), i, name);
+                rules.Count($"{field}.{ConfigRules.Key(nameof(InterpolationNet.BatchSize))}", net.BatchSize, 1, ConfigRules.MnistTrainImages)
+                    .LearningRate($"{field}.{ConfigRules.Key(nameof(InterpolationNet.LearningRate))}", net.LearningRate);
+            }
+        }
+        return rules
+            .Defined(nameof(Initialisations), Initialisations)
+            .Count(nameof(Epochs), Epochs)
+            .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
+            .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000")
+            .Finite(nameof(AlphaStart), AlphaStart)
+            .That(double.IsFinite(AlphaEnd) && AlphaEnd > AlphaStart, nameof(AlphaEnd), AlphaEnd, $"a finite number above alphaStart ({Json.Compact(AlphaStart)})")
+            .Count(nameof(AlphaPoints), AlphaPoints, 2, 100_000)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>Loss and accuracy of θ(α) on the training and test sets.</summary>

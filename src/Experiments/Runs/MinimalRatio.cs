@@ -15,7 +15,7 @@ namespace Homework.Experiments.Runs;
 /// positive eigenvalues). Everything runs in double precision so that eigenvalues near zero
 /// are not float32 round-off.
 /// </summary>
-public sealed record MinimalRatioConfig
+public sealed record MinimalRatioConfig : IExperimentConfig
 {
     /// <summary>The 57-parameter net of part 1-2: a 57 x 57 Hessian.</summary>
     public int[] Widths { get; init; } = [1, 4, 8, 1];
@@ -54,6 +54,24 @@ public sealed record MinimalRatioConfig
     public static MinimalRatioConfig Quick { get; } = new() { RunsPerSeed = 20, Seeds = [0, 1, 2] };
 
     public static MinimalRatioConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        return new ConfigRules()
+            .Widths(nameof(Widths), Widths, input: 1, output: 1)
+            .Defined(nameof(Activation), Activation)
+            .Count(nameof(Points), Points, 1, 1_000_000)
+            .Count(nameof(LossEpochs), LossEpochs)
+            .Count(nameof(GradientNormEpochs), GradientNormEpochs, min: 0)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Count(nameof(RunsPerSeed), RunsPerSeed)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One training's end point.</summary>

@@ -16,7 +16,7 @@ public sealed record CnnSpec(string Name, CnnWidths Widths);
 /// learning rate 0.001; training data reshuffled every epoch by the run's generator, test
 /// data in order.
 /// </summary>
-public sealed record MnistCnnConfig
+public sealed record MnistCnnConfig : IExperimentConfig
 {
     /// <summary>The two nets: about 5,400 and 20,500 parameters.</summary>
     public CnnSpec[] Nets { get; init; } =
@@ -48,6 +48,30 @@ public sealed record MnistCnnConfig
     public static MnistCnnConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 6_000, TestSamples = 2_000 };
 
     public static MnistCnnConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var rules = new ConfigRules().Distinct(nameof(Nets), Nets, n => n.Name, "named net");
+        for (int i = 0; i < Nets.Length; i++)
+        {
+            var widths = Nets[i].Widths;
+            rules.Text(ConfigRules.Key(nameof(Nets), i, nameof(CnnSpec.Name)), Nets[i].Name)
+                .That(widths is { Conv1: >= 1, Conv2: >= 1, Hidden: >= 1 }, ConfigRules.Key(nameof(Nets), i, nameof(CnnSpec.Widths)), widths,
+                    "channels and units of at least 1 each, e.g. {\"conv1\":4,\"conv2\":8,\"hidden\":32}");
+        }
+        return rules
+            .Count(nameof(Epochs), Epochs)
+            .Count(nameof(BatchSize), BatchSize, 1, ConfigRules.MnistTrainImages)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
+            .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000")
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One CNN trained from one seed: metrics of every epoch.</summary>

@@ -13,7 +13,7 @@ namespace Homework.Experiments.Runs;
 /// collected with the loss, and PCA (fitted once on every collected vector of every series)
 /// projects them to two dimensions, for one layer and for the whole model.
 /// </summary>
-public sealed record OptimizationPathsConfig
+public sealed record OptimizationPathsConfig : IExperimentConfig
 {
     /// <summary>Three fully connected layers, 57 parameters.</summary>
     public int[] Widths { get; init; } = [1, 4, 8, 1];
@@ -47,6 +47,27 @@ public sealed record OptimizationPathsConfig
     public static OptimizationPathsConfig Quick { get; } = new() { Epochs = 30 };
 
     public static OptimizationPathsConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var rules = new ConfigRules().Widths(nameof(Widths), Widths, input: 1, output: 1);
+        // The net's layers are fc1 ... fcN (Mlp's names), one per pair of consecutive widths.
+        var layers = Enumerable.Range(1, Math.Max(Widths.Length - 1, 0)).Select(i => $"fc{i}").ToList();
+        return rules
+            .Defined(nameof(Activation), Activation)
+            .Count(nameof(Points), Points, 1, 1_000_000)
+            .Count(nameof(BatchSize), BatchSize)
+            .Count(nameof(Epochs), Epochs)
+            .Count(nameof(CollectEvery), CollectEvery)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .That(layers.Contains(Layer), nameof(Layer), Layer, $"one of the net's layers: {string.Join(", ", layers)}")
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One collected point of a series: when, the loss there, and the weights.</summary>

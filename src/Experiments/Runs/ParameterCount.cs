@@ -13,7 +13,7 @@ namespace Homework.Experiments.Runs;
 /// trained for 2,000 iterations with Adam (learning rate 0.001) on MNIST; the final loss and
 /// accuracy on the whole training and test sets are compared.
 /// </summary>
-public sealed record ParameterCountConfig
+public sealed record ParameterCountConfig : IExperimentConfig
 {
     /// <summary>
     /// Hidden widths; a net is 784-w-w-w-10 with 2w² + 797w + 10 parameters: from 1,612
@@ -51,6 +51,24 @@ public sealed record ParameterCountConfig
     };
 
     public static ParameterCountConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        return new ConfigRules()
+            .Counts(nameof(HiddenWidths), HiddenWidths, 1, 65_536, "hidden width")
+            .Defined(nameof(Activation), Activation)
+            .Count(nameof(Iterations), Iterations)
+            .Count(nameof(BatchSize), BatchSize, 1, ConfigRules.MnistTrainImages)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
+            .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000")
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 
     public static int[] Widths(int hidden) => [784, hidden, hidden, hidden, 10];
 }

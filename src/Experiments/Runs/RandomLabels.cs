@@ -12,7 +12,7 @@ namespace Homework.Experiments.Runs;
 /// with far more parameters than training images learns MNIST whose training labels were
 /// all replaced by labels drawn from a seeded generator; the test set keeps its true labels.
 /// </summary>
-public sealed record RandomLabelsConfig
+public sealed record RandomLabelsConfig : IExperimentConfig
 {
     /// <summary>784-512-512-10: 669,706 parameters, 33x the 20,000 images of the full profile.</summary>
     public int[] Widths { get; init; } = [784, 512, 512, 10];
@@ -46,6 +46,24 @@ public sealed record RandomLabelsConfig
     };
 
     public static RandomLabelsConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        return new ConfigRules()
+            .Widths(nameof(Widths), Widths, input: 784, output: 10)
+            .Defined(nameof(Activation), Activation)
+            .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages)
+            .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000")
+            .Count(nameof(Epochs), Epochs)
+            .Count(nameof(BatchSize), BatchSize, 1, ConfigRules.MnistTrainImages)
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One training on random labels: its metrics per epoch (training metrics against the random labels).</summary>

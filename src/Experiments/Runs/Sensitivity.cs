@@ -13,7 +13,7 @@ namespace Homework.Experiments.Runs;
 /// loss and accuracy on the training and test sets, and the sensitivity of each net to its
 /// input measured three ways (figures 16 and 17).
 /// </summary>
-public sealed record SensitivityConfig
+public sealed record SensitivityConfig : IExperimentConfig
 {
     /// <summary>
     /// Two hidden layers, 784-20-30-10: 16,640 parameters (15,700 + 630 + 310). The report says
@@ -59,6 +59,28 @@ public sealed record SensitivityConfig
     public static SensitivityConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 10_000, TestSamples = 2_000, SensitivitySamples = 2_000, Seeds = [0, 1, 2] };
 
     public static SensitivityConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
+
+    /// <summary>
+    /// The rules this config keeps before anything trains (checked for presets and for every
+    /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var rules = new ConfigRules()
+            .Widths(nameof(Widths), Widths, input: 784, output: 10)
+            .Defined(nameof(Activation), Activation)
+            .Counts(nameof(BatchSizes), BatchSizes, 1, ConfigRules.MnistTestImages, "batch size")
+            .LearningRate(nameof(LearningRate), LearningRate)
+            .Count(nameof(Epochs), Epochs)
+            .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
+            .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000");
+        // The report's measure takes whole batches of each net's own size from this set.
+        int largest = BatchSizes.Length == 0 ? 1 : BatchSizes.Max();
+        return rules
+            .Count(nameof(SensitivitySamples), SensitivitySamples, Math.Max(1, largest), ConfigRules.MnistTestImages)
+            .Seeds(nameof(Seeds), Seeds)
+            .Problems;
+    }
 }
 
 /// <summary>One net trained with one batch size from one seed.</summary>

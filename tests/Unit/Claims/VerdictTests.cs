@@ -49,9 +49,11 @@ public sealed class VerdictTests
 
         public override object Configure(Profile profile, IEnumerable<string>? overrides = null) => throw new NotSupportedException();
 
-        public override object Run(object config, RunContext context) => throw new NotSupportedException();
+        public override object PresetOf(Profile profile) => throw new NotSupportedException();
 
-        public override object ReadResult(string path) => throw new NotSupportedException();
+        public override object Run(object config, RunContext context, Profile profile = Profile.Quick) => throw new NotSupportedException();
+
+        public override object ReadResult(string path, string fix) => throw new NotSupportedException();
     }
 
     [Fact]

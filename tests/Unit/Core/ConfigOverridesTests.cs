@@ -31,13 +31,30 @@ public sealed class ConfigOverridesTests
     }
 
     [Theory]
-    [InlineData("epochs=many")]
-    [InlineData("activation=sine")]
-    [InlineData("seeds=3")]
-    public void A_value_of_the_wrong_type_fails(string assignment)
+    [InlineData("epochs=many", "epochs needs a whole number, e.g. epochs=3000; got 'many'.")]
+    [InlineData("epochs=2.5", "epochs needs a whole number, e.g. epochs=3000; got '2.5'.")]
+    [InlineData("activation=sine", "activation needs one of relu, leaky-relu, tanh, sigmoid, elu, e.g. activation=\"leaky-relu\"; got 'sine'*")]
+    [InlineData("seeds=3", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2]; got '3'.")]
+    [InlineData("seeds=null", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2]; got 'null' (it cannot be null).")]
+    [InlineData("learningRate=fast", "learningRate needs a number, e.g. learningRate=0.001; got 'fast'.")]
+    public void A_value_of_the_wrong_type_names_the_field_what_it_takes_and_the_value(string assignment, string message)
     {
         FluentActions.Invoking(() => ConfigOverrides.Apply(FunctionFittingConfig.Quick, [assignment]))
-            .Should().Throw<UsageException>().WithMessage("Invalid override*");
+            .Should().Throw<UsageException>().WithMessage(message)
+            .Which.Message.Should().NotContain("LineNumber").And.NotContain("Path: $", "the user never sees the JSON document the overrides are merged into");
+    }
+
+    [Fact]
+    public void A_nullable_field_takes_null()
+    {
+        ConfigOverrides.Apply(MnistCnnConfig.Quick, ["trainSamples=null"]).TrainSamples.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_list_of_records_with_a_missing_field_says_which_field()
+    {
+        FluentActions.Invoking(() => ConfigOverrides.Apply(FunctionFittingConfig.Quick, ["""nets=[{"name":"x"}]"""]))
+            .Should().Throw<UsageException>().WithMessage("nets needs a JSON list of JSON objects, e.g. nets=[{\"name\":\"deep\"*got*missing required properties*widths*");
     }
 
     [Fact]

@@ -40,9 +40,9 @@ public sealed class SourceRevisionTests
         var paths = new ProjectPaths(repo.Root, Path.Combine(repo.Root, "artifacts"), Path.Combine(repo.Root, "data"));
         var config = FunctionFittingConfig.Quick with { Epochs = 2, Points = 10, Seeds = [0], Functions = [TargetFunction.Sinc] };
 
-        RunStore.RunAndSave(FunctionFitting.Experiment, config, Profile.Quick, new RunContext { Jobs = 1 }, paths);
+        var saved = RunStore.RunAndSave(FunctionFitting.Experiment, config, Profile.Quick, new RunContext { Jobs = 1 }, paths);
 
-        var info = RunStore.LoadInfo(FunctionFitting.Experiment, Profile.Quick, paths)!;
+        var info = Json.Read<RunInfo>(Path.Combine(saved.Directory, RunStore.InfoFile), "test");
         info.Revision.Should().Be(commit);
         info.WorkingTree.Should().Be("clean", "the outputs are ignored, so writing them does not dirty the tree");
     }
