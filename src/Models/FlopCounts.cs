@@ -14,7 +14,7 @@ public static class FlopCounts
         Enumerable.Range(0, widths.Count - 1).Sum(i => (long)widths[i] * widths[i + 1]);
 
     /// <summary>
-    /// Multiply-adds of one sample's forward pass through a <see cref="MnistCnn"/>: the 5x5
+    /// Multiply-adds of one sample's forward pass through a <see cref="LeNet"/>: the 5x5
     /// convolutions at every output pixel (24x24, then 8x8), then the two linear layers.
     /// </summary>
     public static long CnnMultiplyAdds(CnnWidths widths) =>

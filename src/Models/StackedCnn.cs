@@ -5,20 +5,20 @@ using static TorchSharp.torch;
 namespace Homework.Models;
 
 /// <summary>
-/// M independent <see cref="MnistCnn"/>s of the same widths as one module. The members are
+/// M independent <see cref="LeNet"/>s of the same widths as one module. The members are
 /// folded into the channels: the input is (B, M, 28, 28), member m's image in channel m, and
 /// each convolution is one grouped convolution with M groups, member m's kernels being group m.
 /// The fully connected layers are batched matrix products (<see cref="StackedOps.BatchedLinear"/>).
 /// </summary>
 /// <remarks>
 /// <para>
-/// With one member every call is the one <see cref="MnistCnn"/> makes (a grouped convolution
+/// With one member every call is the one <see cref="LeNet"/> makes (a grouped convolution
 /// with one group is the plain convolution, and the input is (B, 1, 28, 28)), so a stack of one
 /// is bit-identical to the single net.
 /// </para>
 /// <para>
 /// Member m's channels are m·C..(m+1)·C−1 in every layer, so flattening (B, M·C2, 4, 4) as
-/// (B, M, C2·16) gives each member the features in the order <see cref="MnistCnn"/> flattens them,
+/// (B, M, C2·16) gives each member the features in the order <see cref="LeNet"/> flattens them,
 /// and its first fully connected layer keeps the single net's weights as they are.
 /// </para>
 /// </remarks>
@@ -34,7 +34,7 @@ public sealed class StackedCnn : StackedModule
     {
         Widths = widths;
         var (c1, c2, h) = (widths.Conv1, widths.Conv2, widths.Hidden);
-        // In MnistCnn's parameters() order; convolution kernels grouped by member (group m = member m).
+        // In LeNet's parameters() order; convolution kernels grouped by member (group m = member m).
         conv1Weight = AddParameter("conv1_weight", [members * c1, 1, 5, 5], [c1, 1, 5, 5]);
         conv1Bias = AddParameter("conv1_bias", [members * c1], [c1]);
         conv2Weight = AddParameter("conv2_weight", [members * c2, c1, 5, 5], [c2, c1, 5, 5]);
@@ -49,11 +49,11 @@ public sealed class StackedCnn : StackedModule
     /// Give the convolutions their input in channels-last memory order, (B, 28, 28, M) in memory
     /// for the shape (B, M, 28, 28), which oneDNN convolves with other kernels than the
     /// default order. Off by default: with it a stack of one is no longer bit-identical to
-    /// <see cref="MnistCnn"/>. What it costs or saves is measured in the benchmarks.
+    /// <see cref="LeNet"/>. What it costs or saves is measured in the benchmarks.
     /// </summary>
     public bool ChannelsLast { get; init; }
 
-    public override nn.Module<Tensor, Tensor> CreateSingle() => new MnistCnn(Widths);
+    public override nn.Module<Tensor, Tensor> CreateSingle() => new LeNet(Widths);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -81,8 +81,8 @@ public sealed class StackedCnn : StackedModule
         var x = ChannelsLast ? ToChannelsLast(input) : input;
         // Pooling before ReLU: relu(max(x)) = max(relu(x)) exactly, value and gradient (the window's
         // largest input gets the gradient either way, times 0 when it is not positive), and ReLU
-        // then runs on a quarter of the values. MnistCnn pools after ReLU; the bit-identity tests
-        // (a stack of one against MnistCnn, every loss and parameter after two epochs) cover the swap.
+        // then runs on a quarter of the values. LeNet pools after ReLU; the bit-identity tests
+        // (a stack of one against LeNet, every loss and parameter after two epochs) cover the swap.
         x = nn.functional.conv2d(x, Stacked(conv1Weight), Stacked(conv1Bias), groups: m); // (B,M,28,28) -> (B,M·C1,24,24)
         x = nn.functional.relu(nn.functional.max_pool2d(x, 2));                             // -> (B,M·C1,12,12)
         x = nn.functional.conv2d(x, Stacked(conv2Weight), Stacked(conv2Bias), groups: m); // -> (B,M·C2,8,8)

@@ -71,7 +71,7 @@ public sealed record NetCase(
             FlopCounts.MlpMultiplyAdds(widths), dtype, members);
 
     private static NetCase Cnn(string name, CnnWidths widths, int[] members, bool channelsLast = false, bool mkldnn = true) =>
-        new(name, () => new MnistCnn(widths), m => new StackedCnn(widths, m) { ChannelsLast = channelsLast }, [1, 28, 28], 10, 10, false,
+        new(name, () => new LeNet(widths), m => new StackedCnn(widths, m) { ChannelsLast = channelsLast }, [1, 28, 28], 10, 10, false,
             FlopCounts.CnnMultiplyAdds(widths), ScalarType.Float32, members) { Mkldnn = mkldnn };
 
     /// <summary>Every kind of net the experiments train, at the batch size they train it with.</summary>

@@ -73,7 +73,7 @@ public sealed record FunctionFittingConfig : IExperimentConfig
     /// <summary>The report's scale: 20,000 epochs (the homework's slides), well past the report's 2,500.</summary>
     public static FunctionFittingConfig Full { get; } = new();
 
-    /// <summary>CI scale: fewer epochs and seeds, same nets and grid.</summary>
+    /// <summary>CI scale: fewer epochs, same nets, grid and seeds.</summary>
     public static FunctionFittingConfig Quick { get; } = new() { Epochs = 3_000 };
 
     public static FunctionFittingConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;

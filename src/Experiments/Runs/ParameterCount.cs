@@ -47,7 +47,7 @@ public sealed record ParameterCountConfig : IExperimentConfig
     /// <summary>CI scale: 8 widths, 400 iterations on 10,000 training images, the first 2,000 test images.</summary>
     public static ParameterCountConfig Quick { get; } = new()
     {
-        HiddenWidths = [2, 4, 8, 16, 32, 64, 128, 256], Iterations = 400, TrainSamples = 10_000, TestSamples = 2_000, Seeds = [0, 1, 2],
+        HiddenWidths = [2, 4, 8, 16, 32, 64, 128, 256], Iterations = 400, TrainSamples = 10_000, TestSamples = 2_000,
     };
 
     public static ParameterCountConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;

@@ -122,7 +122,7 @@ public sealed class StackedModelTests
     {
         using var g = new Generator(9);
         using var stack = new StackedCnn(new CnnWidths(2, 3, 4), 3);
-        using var single = new MnistCnn(new CnnWidths(2, 3, 4)).InitializeWith(g);
+        using var single = new LeNet(new CnnWidths(2, 3, 4)).InitializeWith(g);
         stack.LoadMember(2, single);
         using var back = stack.ExtractMember(2);
         using var untouched = stack.ExtractMember(0);

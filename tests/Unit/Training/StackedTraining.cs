@@ -23,7 +23,7 @@ internal static class StackedTraining
         new($"mlp {string.Join("-", widths)} {activation}", () => new Mlp(widths, activation), m => new StackedMlp(widths, m, activation));
 
     public static NetKind Cnn(CnnWidths widths) =>
-        new($"cnn {widths}", () => new MnistCnn(widths), m => new StackedCnn(widths, m));
+        new($"cnn {widths}", () => new LeNet(widths), m => new StackedCnn(widths, m));
 
     /// <summary>A 2-class problem of <paramref name="count"/> points in 2-D (as in TrainerTests).</summary>
     public static TensorSet Points(ulong seed, int count = 64)
