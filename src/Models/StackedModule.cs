@@ -116,6 +116,26 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
         return members.transpose(1, 2);
     }
 
+    /// <summary>Parameters of one member: what <c>CreateSingle().ParameterCount()</c> counts.</summary>
+    public long ParametersPerMember => stacked.Sum(p => p.numel()) / Members;
+
+    /// <summary>
+    /// Member <paramref name="member"/>'s parameters as views in the single net's order and shapes
+    /// (<c>CreateSingle().parameters()</c>), e.g. to record its weights; a transposed layout is
+    /// viewed back, so flattening one gives the single net's order of values.
+    /// </summary>
+    public IReadOnlyList<Tensor> MemberParameters(int member)
+    {
+        CheckMember(member);
+        var views = new List<Tensor>(layout.Count);
+        for (int k = 0; k < layout.Count; k++)
+        {
+            using var all = MemberView(k);
+            views.Add(all[member]);
+        }
+        return views;
+    }
+
     /// <summary>
     /// Each member's gradient norm ‖∇θᵢ‖₂ over all its parameters' current gradients, (M), as the
     /// gradient-norm experiment measures one net's after every backward pass. Parameters without

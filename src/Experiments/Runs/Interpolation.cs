@@ -190,10 +190,14 @@ public static class Interpolation
         var trainings = (from seed in config.Seeds from init in config.Initialisations from net in nets select (seed, init, net)).ToList();
         var lines = (from seed in config.Seeds from init in config.Initialisations from pair in config.Pairs select (seed, init, pair)).ToList();
 
-        IReadOnlyList<Solution> solutions;
+        // One stack per net (batch size and learning rate) of every seed and initialisation; the
+        // smallest batches, with the most steps, first, so that they do not start last.
+        var stackNets = nets.OrderBy(n => n.BatchSize).ToList();
+        var members = (from seed in config.Seeds from init in config.Initialisations select (seed, init)).ToList();
+        IReadOnlyList<Solution[]> stacks;
         using (var progress = context.Observer.Start($"1-3 interpolation: {trainings.Count} trainings x {config.Epochs} epochs", trainings.Count * config.Epochs))
-            solutions = context.Map(trainings, t => Train(config, mnist, t.seed, t.init, t.net, progress));
-        Solution SolutionOf(int seed, Initialisation init, InterpolationNet net) => solutions[trainings.IndexOf((seed, init, net))];
+            stacks = context.Map(stackNets, net => Train(config, mnist, members, net, progress));
+        Solution SolutionOf(int seed, Initialisation init, InterpolationNet net) => stacks[stackNets.IndexOf(net)][members.IndexOf((seed, init))];
 
         using var evaluation = context.Observer.Start($"1-3 interpolation: {lines.Count} lines x {alphas.Length} values of α", lines.Count * alphas.Length);
         var curves = context.Map(lines, line =>
@@ -216,16 +220,27 @@ public static class Interpolation
     /// <summary>A trained net's parameters (kept in memory only) and its last epoch's mean training loss.</summary>
     private sealed record Solution(float[] Theta, double FinalEpochLoss);
 
-    private static Solution Train(InterpolationConfig config, MnistData mnist, int seed, Initialisation init, InterpolationNet net, IProgressTask progress)
+    /// <summary>
+    /// One net (batch size and learning rate) trained for every (seed, initialisation) of
+    /// <paramref name="members"/> as one stack; the solutions in member order.
+    /// </summary>
+    /// <remarks>
+    /// Member i is the training a single net would do: initial weights from its own generator
+    /// (shared by every net of its seed under <see cref="Initialisation.Shared"/>), shuffles from
+    /// another, both derived as before stacking, on its seed's training subset (one copy per seed).
+    /// One learning rate per stack, since one Adam updates it. Measured here, a stack of ten of
+    /// these 784-64-10 nets at batch 64 costs 0.43-0.65 ms per member and step against 0.63-1.08 ms alone.
+    /// </remarks>
+    private static Solution[] Train(InterpolationConfig config, MnistData mnist, IReadOnlyList<(int Seed, Initialisation Init)> members, InterpolationNet net, IProgressTask progress)
     {
         using var scope = NewDisposeScope();
-        var (train, _) = Data(config, mnist, seed);
+        var trainOf = members.Select(m => m.Seed).Distinct().ToDictionary(seed => seed, seed => Data(config, mnist, seed).Train);
         // Shared: every net of the seed draws its initial weights from the same generator state.
-        string initKey = init == Initialisation.Shared ? "shared" : net.Name;
-        using var initGenerator = new Generator(Seeds.Derive(seed, SeedKey, "init", initKey));
-        using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
-        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "shuffle", init.ToString(), net.Name));
-        var history = new Trainer(new TrainingOptions
+        using var initGenerators = new Generators(members.Select(m =>
+            Seeds.Derive(m.Seed, SeedKey, "init", m.Init == Initialisation.Shared ? "shared" : net.Name)));
+        using var generators = new Generators(members.Select(m => Seeds.Derive(m.Seed, SeedKey, "shuffle", m.Init.ToString(), net.Name)));
+        using var model = new StackedMlp(config.Widths, members.Count, config.Activation).InitializeMembers(initGenerators.All);
+        var histories = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,
             BatchSize = net.BatchSize,
@@ -234,10 +249,20 @@ public static class Interpolation
         })
         {
             Progress = progress,
-            RunName = $"interpolation net ({net.Name}, {init} initialisation), seed {seed}",
-        }.Fit(model, train, test: null, generator);
-        using var theta = model.ParametersToVector();
-        return new Solution(theta.data<float>().ToArray(), history[^1].Loss);
+            RunNames = [.. members.Select(m => $"interpolation net ({net.Name}, {m.Init} initialisation), seed {m.Seed}")],
+        }.Fit(model, [.. members.Select(m => trainOf[m.Seed])], test: null, generators.All);
+        return [.. members.Select((_, i) =>
+        {
+            using var theta = MemberVector(model, i);
+            return new Solution(theta.data<float>().ToArray(), histories[i][^1].Loss);
+        })];
+    }
+
+    /// <summary>Member <paramref name="member"/>'s parameters as one flat vector in the single net's order (<c>ParametersToVector</c>).</summary>
+    private static Tensor MemberVector(StackedModule model, int member)
+    {
+        using var scope = NewDisposeScope();
+        return cat(model.MemberParameters(member).Select(p => p.detach().flatten()).ToList(), 0).MoveToOuterDisposeScope();
     }
 
     private static InterpolationCurve Line(

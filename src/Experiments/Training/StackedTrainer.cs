@@ -52,8 +52,14 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <param name="train">Each member's training set; all of one size. Pass the same set M times to share it.</param>
     /// <param name="test">Each member's test set (all of one size), or null.</param>
     /// <param name="generators">Each member's generator, for its shuffles.</param>
+    /// <param name="trainSample">
+    /// Where <see cref="TrainingOptions.EvaluateTrain"/> measures the training set at every epoch but
+    /// the last (each member's sample of its own training set, all of one size), as
+    /// <see cref="Trainer.Fit"/>'s parameter of that name; null measures the whole training sets every time.
+    /// </param>
     public IReadOnlyList<IReadOnlyList<EpochMetrics>> Fit(
-        StackedModule model, IReadOnlyList<TensorSet> train, IReadOnlyList<TensorSet>? test, IReadOnlyList<Generator> generators)
+        StackedModule model, IReadOnlyList<TensorSet> train, IReadOnlyList<TensorSet>? test, IReadOnlyList<Generator> generators,
+        IReadOnlyList<TensorSet>? trainSample = null)
     {
         int members = model.Members;
         if (Options.Epochs < 1) throw new UsageException($"Epochs must be at least 1; got {Options.Epochs}.");
@@ -63,6 +69,7 @@ public sealed class StackedTrainer(TrainingOptions options)
 
         using var trainData = new StackedData(train, members, "training");
         using var testData = test is null ? null : new StackedData(test, members, "test");
+        using var sampleData = trainSample is null || !Options.EvaluateTrain ? null : new StackedData(trainSample, members, "training-sample");
         using var optimizer = CreateOptimizer(model);
         var history = Enumerable.Range(0, members).Select(_ => new List<EpochMetrics>(Options.Epochs)).ToArray();
         long n = trainData.Count;
@@ -105,7 +112,7 @@ public sealed class StackedTrainer(TrainingOptions options)
 
             bool last = epoch == Options.Epochs || (Options.MaxSteps is { } m && step >= m);
             bool evaluate = last || epoch % Options.EvaluateEvery == 0;
-            var trainEvaluation = evaluate && Options.EvaluateTrain ? Evaluate(model, trainData) : null;
+            var trainEvaluation = evaluate && Options.EvaluateTrain ? Evaluate(model, last ? trainData : sampleData ?? trainData) : null;
             var testEvaluation = evaluate && testData is not null ? Evaluate(model, testData) : null;
             for (int i = 0; i < members; i++)
             {
@@ -202,14 +209,16 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <summary>
     /// The members' sets as one source of rows. Inputs and targets are each kept as they are
     /// when every member has the same tensor (the function fits share the grid and differ in
-    /// targets), else concatenated once, member i's rows at offset i·N.
+    /// targets); else the distinct tensors (by reference) are concatenated once, and member i
+    /// reads its rows at the offset of its own tensor, so members that share a set (the
+    /// interpolation nets of one seed) share its copy too.
     /// </summary>
     private sealed class StackedData : IDisposable
     {
         private readonly int members;
         private readonly bool sharedInputs, sharedTargets;
         private readonly Tensor inputs, targets;
-        private readonly Tensor offsets; // (M, 1): where each member's rows start in a concatenation
+        private readonly Tensor inputOffsets, targetOffsets; // (M, 1): where each member's rows start in a concatenation
 
         public StackedData(IReadOnlyList<TensorSet> sets, int members, string what)
         {
@@ -218,14 +227,21 @@ public sealed class StackedTrainer(TrainingOptions options)
             Count = sets[0].Count;
             if (sets.Any(s => s.Count != Count))
                 throw new UsageException($"Stacked members need {what} sets of one size; got {string.Join(", ", sets.Select(s => s.Count).Distinct())}.");
-            sharedInputs = sets.All(s => ReferenceEquals(s.Inputs, sets[0].Inputs));
-            sharedTargets = sets.All(s => ReferenceEquals(s.Targets, sets[0].Targets));
-            inputs = sharedInputs ? sets[0].Inputs.alias() : cat(sets.Select(s => s.Inputs).ToList(), 0);
-            targets = sharedTargets ? sets[0].Targets.alias() : cat(sets.Select(s => s.Targets).ToList(), 0);
-            using Scalar zero = 0.ToScalar(), end = (members * Count).ToScalar(), step = Count.ToScalar();
-            using var starts = arange(zero, end, step, dtype: int64);
-            offsets = starts.view(members, 1);
+            (inputs, inputOffsets, sharedInputs) = Concatenate(sets.Select(s => s.Inputs).ToList(), Count);
+            (targets, targetOffsets, sharedTargets) = Concatenate(sets.Select(s => s.Targets).ToList(), Count);
             TargetElementsPerRow = targets.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        }
+
+        /// <summary>
+        /// The distinct tensors of <paramref name="perMember"/> (by reference) as one, and each
+        /// member's row offset in it, (M, 1); an alias of the tensor when every member has the same.
+        /// </summary>
+        private static (Tensor All, Tensor Offsets, bool Shared) Concatenate(IReadOnlyList<Tensor> perMember, long count)
+        {
+            var distinct = perMember.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToList();
+            long[] offsets = [.. perMember.Select(t => distinct.FindIndex(d => ReferenceEquals(d, t)) * count)];
+            var all = distinct.Count == 1 ? distinct[0].alias() : cat(distinct, 0);
+            return (all, tensor(offsets, [offsets.Length, 1]), distinct.Count == 1);
         }
 
         public long Count { get; }
@@ -247,32 +263,35 @@ public sealed class StackedTrainer(TrainingOptions options)
         public (Tensor X, Tensor Y) Batch(StackedModule model, Tensor? order, long start, long size)
         {
             Tensor? rows = order?.narrow(1, start, size); // (M, size), each member's own row numbers
+            // In order (no shuffle), a shared tensor is broadcast to every member without a copy;
+            // a concatenation is read at each member's offset.
             if (rows is null && !(sharedInputs && sharedTargets))
             {
                 using Scalar from = start.ToScalar(), to = (start + size).ToScalar(), one = 1.ToScalar();
                 using var range = arange(from, to, one, dtype: int64);
                 rows = range.unsqueeze(0).expand(members, size);
             }
+            bool inOrder = order is null;
 
             Tensor x;
-            if (rows is null)
+            if (inOrder && sharedInputs)
                 x = model.Broadcast(size == Count ? inputs : inputs.narrow(0, start, size));
             else
-                x = model.Gather(inputs, sharedInputs ? rows : Offset(rows));
+                x = model.Gather(inputs, sharedInputs ? rows! : Offset(rows!, inputOffsets));
 
             Tensor y;
-            if (rows is null)
+            if (inOrder && sharedTargets)
                 y = BroadcastTargets(size == Count ? targets : targets.narrow(0, start, size));
             else
             {
-                using var at = (sharedTargets ? rows : Offset(rows)).reshape(-1);
+                using var at = (sharedTargets ? rows! : Offset(rows!, targetOffsets)).reshape(-1);
                 y = targets.index_select(0, at);
             }
             return (x, y);
         }
 
         /// <summary>Row numbers of each member's own set -> row numbers in the concatenation.</summary>
-        private Tensor Offset(Tensor rows)
+        private static Tensor Offset(Tensor rows, Tensor offsets)
         {
             using var one = 1.ToScalar();
             return rows.add(offsets, one);
@@ -291,7 +310,8 @@ public sealed class StackedTrainer(TrainingOptions options)
         {
             inputs.Dispose();
             targets.Dispose();
-            offsets.Dispose();
+            inputOffsets.Dispose();
+            targetOffsets.Dispose();
         }
     }
 }

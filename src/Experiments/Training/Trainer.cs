@@ -90,7 +90,18 @@ public sealed class Trainer(TrainingOptions options)
     /// <summary>Name used in error messages (e.g. "deep net, seed 3").</summary>
     public string RunName { get; init; } = "training";
 
-    public IReadOnlyList<EpochMetrics> Fit(nn.Module<Tensor, Tensor> model, TensorSet train, TensorSet? test, Generator generator)
+    /// <summary>Trains <paramref name="model"/>; returns the metrics of every epoch.</summary>
+    /// <param name="model">The net, initialised.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="test">The test set, evaluated after the epochs <see cref="TrainingOptions.EvaluateEvery"/> names, or null.</param>
+    /// <param name="generator">The run's generator, for the shuffles.</param>
+    /// <param name="trainSample">
+    /// Where <see cref="TrainingOptions.EvaluateTrain"/> measures the training set at every epoch but
+    /// the last, which always measures all of it; null measures all of it every time. Evaluating
+    /// all 60,000 MNIST images after each of 70 epochs costs about a fifth of the CNNs' training,
+    /// while a fixed sample of 10,000 estimates the accuracy to about ±0.1 points near 99%.
+    /// </param>
+    public IReadOnlyList<EpochMetrics> Fit(nn.Module<Tensor, Tensor> model, TensorSet train, TensorSet? test, Generator generator, TensorSet? trainSample = null)
     {
         if (Options.Epochs < 1) throw new UsageException($"Epochs must be at least 1; got {Options.Epochs}.");
         if (Options.BatchSize is < 1) throw new UsageException($"Batch size must be at least 1; got {Options.BatchSize}.");
@@ -134,7 +145,7 @@ public sealed class Trainer(TrainingOptions options)
             var metrics = new EpochMetrics(
                 epoch,
                 epochLoss,
-                evaluate && Options.EvaluateTrain ? Evaluate(model, train) : null,
+                evaluate && Options.EvaluateTrain ? Evaluate(model, last ? train : trainSample ?? train) : null,
                 evaluate && test is not null ? Evaluate(model, test) : null);
             history.Add(metrics);
             AfterEpoch?.Invoke(metrics);
