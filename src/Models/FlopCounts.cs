@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Homework.Models;
 
 /// <summary>
@@ -29,4 +31,17 @@ public static class FlopCounts
     /// to the weights each cost one forward), so 6 per multiply-add and sample.
     /// </summary>
     public static double TrainingStep(long multiplyAddsPerSample, long batch) => 6.0 * multiplyAddsPerSample * batch;
+
+    /// <summary>
+    /// The net kind and the multiply-adds of one sample's forward pass of one net (one member of a
+    /// stack), for the nets of this project; null for another module.
+    /// </summary>
+    public static (string Net, long MultiplyAdds)? Of(torch.nn.Module module) => module switch
+    {
+        Mlp m => ($"mlp {string.Join("-", m.Widths)}", MlpMultiplyAdds(m.Widths)),
+        StackedMlp m => ($"mlp {string.Join("-", m.Widths)}", MlpMultiplyAdds(m.Widths)),
+        LeNet c => ($"cnn {c.Widths}", CnnMultiplyAdds(c.Widths)),
+        StackedCnn c => ($"cnn {c.Widths}", CnnMultiplyAdds(c.Widths)),
+        _ => null,
+    };
 }

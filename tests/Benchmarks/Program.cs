@@ -15,6 +15,8 @@ if (args is ["conv", ..])
     return Homework.Benchmarks.ConvProbe.Run(args[1..]);
 if (args is ["parallel", ..])
     return Homework.Benchmarks.ParallelProbe.Run(args[1..]);
+if (args is ["experiments", ..])
+    return Homework.Benchmarks.ExperimentProbe.Run(args[1..]);
 if (args is ["parts", ..])
     return Homework.Benchmarks.PartsProbe.Run(args[1..]);
 

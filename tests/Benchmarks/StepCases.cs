@@ -78,6 +78,8 @@ public sealed record NetCase(
     public static IReadOnlyList<NetCase> All { get; } =
     [
         Mlp("1-1 fit mlp571 full b1000", [1, 5, 10, 10, 10, 10, 10, 5, 1], Activation.LeakyRelu, 1000, true, [1, 5, 10]),
+        Mlp("1-1 fit middle mlp572 full b1000", [1, 10, 18, 15, 4, 1], Activation.LeakyRelu, 1000, true, [1, 5, 10]),
+        Mlp("1-1 fit shallow mlp571 full b1000", [1, 190, 1], Activation.LeakyRelu, 1000, true, [1, 2, 5, 10]),
         Mlp("1-2 paths mlp57 b50", [1, 4, 8, 1], Activation.LeakyRelu, 50, false, [1, 5, 10]),
         Mlp("1-2 minratio mlp57 f64 full b200", [1, 4, 8, 1], Activation.Tanh, 200, true, [1, 10, 100], ScalarType.Float64),
         Cnn("1-1 cnn5k b10", new CnnWidths(4, 8, 32), [1, 5, 10]),

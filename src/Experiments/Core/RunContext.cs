@@ -19,6 +19,9 @@ public sealed record RunContext
 
     public IRunObserver Observer { get; init; } = NullObserver.Instance;
 
+    /// <summary>Receives the work of every training loop (the benchmarks' GFLOP/s per experiment); none when null.</summary>
+    public Training.ITrainingMeter? Meter { get; init; }
+
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>Data to use instead of the MNIST files (tests of the experiments on synthetic images).</summary>

@@ -171,7 +171,7 @@ public static class FunctionFitting
         var members = (from seed in config.Seeds from function in config.Functions select (seed, function)).ToList();
         int trainings = members.Count * config.Nets.Length;
         using var progress = context.Observer.Start($"1-1 fit functions: {trainings} trainings x {config.Epochs:N0} epochs", (double)trainings * config.Epochs);
-        var stacks = context.Map(config.Nets, net => FitStack(config, x, net, members, progress));
+        var stacks = context.Map(config.Nets, net => FitStack(config, x, net, members, progress, context.Meter));
         var fits = from seed in config.Seeds
                    from function in config.Functions
                    from n in Enumerable.Range(0, config.Nets.Length)
@@ -184,7 +184,7 @@ public static class FunctionFitting
 
     /// <summary>One net shape fitted to every (seed, function) of <paramref name="members"/>, as one stack; the fits in member order.</summary>
     private static FunctionFit[] FitStack(
-        FunctionFittingConfig config, double[] x, NetSpec net, IReadOnlyList<(int Seed, TargetFunction Function)> members, IProgressTask progress)
+        FunctionFittingConfig config, double[] x, NetSpec net, IReadOnlyList<(int Seed, TargetFunction Function)> members, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         using var generators = new Generators(members.Select(m => Seeds.Derive(m.Seed, SeedKey, m.Function.ToString(), net.Name)));
@@ -210,6 +210,7 @@ public static class FunctionFitting
         })
         {
             Progress = progress,
+            Meter = meter,
             RunNames = [.. members.Select(m => $"{net.Name} net on {m.Function}, seed {m.Seed}")],
         };
         var histories = trainer.Fit(model, train, test: null, generators.All);

@@ -81,7 +81,7 @@ public static class GradientNorm
         double[] x = FunctionFitting.Grid(0, 1, config.Points);
         using var progress = context.Observer.Start($"1-2 gradient norm: {config.Seeds.Length} trainings x {config.Epochs:N0} epochs", config.Seeds.Length * config.Epochs);
         // Every seed in one stack: the 57-parameter net's full-batch steps are call overhead.
-        var runs = context.RunOne(() => Train(config, x, progress));
+        var runs = context.RunOne(() => Train(config, x, progress, context.Meter));
         return new GradientNormResult(config, runs);
     }
 
@@ -102,7 +102,7 @@ public static class GradientNorm
     /// gradient norm is read (<see cref="StackedModule.MemberGradientNorms"/>; a stack of one
     /// computes it with <see cref="Norm"/>, as the single net did).
     /// </summary>
-    private static GradientNormRun[] Train(GradientNormConfig config, double[] x, IProgressTask progress)
+    private static GradientNormRun[] Train(GradientNormConfig config, double[] x, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         int members = config.Seeds.Length;
@@ -121,6 +121,7 @@ public static class GradientNorm
         })
         {
             Progress = progress,
+            Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"gradient-norm run, seed {seed}")],
             AfterBackward = _ =>
             {

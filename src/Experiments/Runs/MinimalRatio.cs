@@ -111,7 +111,7 @@ public static class MinimalRatio
         int trainings = config.Seeds.Length * config.RunsPerSeed;
         int steps = config.LossEpochs + config.GradientNormEpochs + 1; // + 1: the end point's Hessian
         using var progress = context.Observer.Start($"1-2 minimal ratio: {trainings} trainings to a critical point", (double)trainings * steps);
-        var stacks = context.Map(config.Seeds, seed => Find(config, x, seed, progress));
+        var stacks = context.Map(config.Seeds, seed => Find(config, x, seed, progress, context.Meter));
         return new MinimalRatioResult(config, [.. stacks.SelectMany(s => s)]);
     }
 
@@ -126,7 +126,7 @@ public static class MinimalRatio
     /// <see cref="Seeds.Derive"/> of seed and index as before stacking), then each member's end
     /// point measured on its own single net.
     /// </summary>
-    private static CriticalPoint[] Find(MinimalRatioConfig config, double[] x, int seed, IProgressTask progress)
+    private static CriticalPoint[] Find(MinimalRatioConfig config, double[] x, int seed, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         int members = config.RunsPerSeed;
@@ -139,7 +139,7 @@ public static class MinimalRatio
 
         // Phase 1: the loss itself.
         new StackedTrainer(new TrainingOptions { Epochs = config.LossEpochs, LearningRate = config.LearningRate, Loss = LossKind.MeanSquaredError, Shuffle = false })
-            { RunNames = names, Progress = progress }.Fit(model, [.. Enumerable.Repeat(data, members)], test: null, generators.All);
+            { RunNames = names, Progress = progress, Meter = meter }.Fit(model, [.. Enumerable.Repeat(data, members)], test: null, generators.All);
 
         // Phase 2: each member's squared gradient norm, minimised by Adam through a double backward.
         // At the end points, loss, gradient norm and the exact Hessian's spectrum, on each member as a single net.

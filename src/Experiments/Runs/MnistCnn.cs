@@ -123,7 +123,7 @@ public static class MnistCnn
         var mnist = context.Mnist();
         int trainings = config.Seeds.Length * config.Nets.Length;
         using var progress = context.Observer.Start($"1-1 MNIST CNNs: {trainings} trainings x {config.Epochs} epochs", trainings * config.Epochs);
-        var stacks = context.Map(config.Nets, net => TrainStack(config, mnist, net, progress));
+        var stacks = context.Map(config.Nets, net => TrainStack(config, mnist, net, progress, context.Meter));
         var runs = from s in Enumerable.Range(0, config.Seeds.Length) from n in Enumerable.Range(0, config.Nets.Length) select stacks[n][s];
         return new MnistCnnResult(config, runs.ToArray());
     }
@@ -132,7 +132,7 @@ public static class MnistCnn
     public const string SeedKey = "mnist-cnn";
 
     /// <summary>One net trained from every seed of the config as one stack; the runs in seed order.</summary>
-    private static CnnRun[] TrainStack(MnistCnnConfig config, MnistData mnist, CnnSpec spec, IProgressTask progress)
+    private static CnnRun[] TrainStack(MnistCnnConfig config, MnistData mnist, CnnSpec spec, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         int members = config.Seeds.Length;
@@ -150,6 +150,7 @@ public static class MnistCnn
         })
         {
             Progress = progress,
+            Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"{spec.Name}, seed {seed}")],
         };
         var histories = trainer.Fit(model, train, [.. Enumerable.Repeat(test, members)], generators.All, TrainEvaluationSample(config, train));

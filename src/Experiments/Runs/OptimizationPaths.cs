@@ -94,7 +94,7 @@ public static class OptimizationPaths
         using var progress = context.Observer.Start($"1-2 optimization paths: {config.Seeds.Length} series x {config.Epochs} epochs", config.Seeds.Length * config.Epochs);
         // Every series in one stack: 57-parameter nets at batch 50 are all call overhead, and a
         // stack of eight costs about as much per step as one net alone (7x per member, measured).
-        var series = context.RunOne(() => Collect(config, x, progress));
+        var series = context.RunOne(() => Collect(config, x, progress, context.Meter));
 
         // One PCA over every collected vector of every series, so that all paths share axes.
         var all = series.SelectMany(s => s).ToList();
@@ -119,7 +119,7 @@ public static class OptimizationPaths
     /// own generator (<see cref="Seeds.Derive"/>, as before stacking). Its weights are collected
     /// before training and after every <see cref="OptimizationPathsConfig.CollectEvery"/> epochs.
     /// </summary>
-    private static WeightSnapshot[][] Collect(OptimizationPathsConfig config, double[] x, IProgressTask progress)
+    private static WeightSnapshot[][] Collect(OptimizationPathsConfig config, double[] x, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         int members = config.Seeds.Length;
@@ -152,6 +152,7 @@ public static class OptimizationPaths
         })
         {
             Progress = progress,
+            Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"optimization path, seed {seed}")],
             AfterEpoch = (i, m) => { if (m.Train is { } train) snapshots[i].Add(Snapshot(i, m.Epoch, train.Loss)); },
         };

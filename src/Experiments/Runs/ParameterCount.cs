@@ -106,8 +106,8 @@ public static class ParameterCount
         var nets = context.Map(jobs, job =>
         {
             var trained = job.seeds.Length == 1 && job.width > StackedUpToWidth
-                ? [TrainAlone(config, mnist, job.width, job.seeds[0])]
-                : TrainStack(config, mnist, job.width, job.seeds);
+                ? [TrainAlone(config, mnist, job.width, job.seeds[0], context.Meter)]
+                : TrainStack(config, mnist, job.width, job.seeds, context.Meter);
             progress.Advance(trained.Length);
             return trained;
         });
@@ -140,7 +140,7 @@ public static class ParameterCount
     /// generator (<see cref="Seeds.Derive"/> of seed and width, as before stacking) draws its
     /// training subset, its initial weights and its shuffles, in that order.
     /// </summary>
-    private static SizedNet[] TrainStack(ParameterCountConfig config, MnistData mnist, int width, int[] seeds)
+    private static SizedNet[] TrainStack(ParameterCountConfig config, MnistData mnist, int width, int[] seeds, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         string widthKey = width.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -151,6 +151,7 @@ public static class ParameterCount
         var trainer = new StackedTrainer(Options(config, train[0].Count))
         {
             RunNames = [.. seeds.Select(seed => $"width-{width} net, seed {seed}")],
+            Meter = meter,
         };
         trainer.Fit(model, train, test: null, generators.All);
         var trainMetrics = trainer.Evaluate(model, train);
@@ -159,14 +160,14 @@ public static class ParameterCount
     }
 
     /// <summary>One net trained alone, with the same generator, data and schedule as a member of a stack.</summary>
-    private static SizedNet TrainAlone(ParameterCountConfig config, MnistData mnist, int width, int seed)
+    private static SizedNet TrainAlone(ParameterCountConfig config, MnistData mnist, int width, int seed, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(Seeds.Derive(seed, SeedKey, width.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var train = mnist.Train.Subset(config.TrainSamples, generator);
         var test = mnist.Test.First(config.TestSamples);
         using var model = new Mlp(ParameterCountConfig.Widths(width), config.Activation).InitializeWith(generator);
-        var trainer = new Trainer(Options(config, train.Count)) { RunName = $"width-{width} net, seed {seed}" };
+        var trainer = new Trainer(Options(config, train.Count)) { RunName = $"width-{width} net, seed {seed}", Meter = meter };
         trainer.Fit(model, train, test: null, generator);
         return new SizedNet(seed, width, model.ParameterCount(), trainer.Evaluate(model, train), trainer.Evaluate(model, test));
     }

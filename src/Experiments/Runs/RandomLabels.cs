@@ -83,14 +83,14 @@ public static class RandomLabels
     {
         var mnist = context.Mnist();
         using var progress = context.Observer.Start($"1-3 random labels: {config.Seeds.Length} trainings x {config.Epochs} epochs", config.Seeds.Length * config.Epochs);
-        var runs = context.Map(config.Seeds, seed => Train(config, mnist, seed, progress));
+        var runs = context.Map(config.Seeds, seed => Train(config, mnist, seed, progress, context.Meter));
         return new RandomLabelsResult(config, runs.ToArray());
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "random-labels";
 
-    private static RandomLabelsRun Train(RandomLabelsConfig config, MnistData mnist, int seed, IProgressTask progress)
+    private static RandomLabelsRun Train(RandomLabelsConfig config, MnistData mnist, int seed, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(Seeds.Derive(seed, SeedKey));
@@ -108,6 +108,7 @@ public static class RandomLabels
         })
         {
             Progress = progress,
+            Meter = meter,
             RunName = $"random-label training, seed {seed}",
         }.Fit(model, train, test, generator);
         return new RandomLabelsRun(seed, model.ParameterCount(), history.ToArray());

@@ -120,7 +120,7 @@ public static class Sensitivity
         // the longest, so they should not start last.
         int trainings = config.BatchSizes.Length * config.Seeds.Length;
         using var progress = context.Observer.Start($"1-3 sensitivity: {trainings} trainings x {config.Epochs} epochs", trainings * config.Epochs);
-        var stacks = context.Map(config.BatchSizes.Order().ToList(), batch => Train(config, mnist, batch, progress));
+        var stacks = context.Map(config.BatchSizes.Order().ToList(), batch => Train(config, mnist, batch, progress, context.Meter));
         return new SensitivityResult(config, Mlp.CountParameters(config.Widths),
             stacks.SelectMany(s => s).OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
     }
@@ -138,7 +138,7 @@ public static class Sensitivity
     /// all derived as before stacking. Measured here, five stacked members cost 0.13-0.22 ms per
     /// member and step at batch 5 (0.33-0.52 ms alone) and 0.38-0.44 ms at batch 64 (0.77-0.83 ms).
     /// </remarks>
-    private static SensitivityRun[] Train(SensitivityConfig config, MnistData mnist, int batchSize, IProgressTask progress)
+    private static SensitivityRun[] Train(SensitivityConfig config, MnistData mnist, int batchSize, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         int members = config.Seeds.Length;
@@ -165,6 +165,7 @@ public static class Sensitivity
         })
         {
             Progress = progress,
+            Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"sensitivity net, batch {batchSize}, seed {seed}")],
             AfterBackward = _ => steps++,
         };

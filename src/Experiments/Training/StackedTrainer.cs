@@ -41,6 +41,9 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <summary>Called after every epoch with each member's metrics (member index, metrics).</summary>
     public Action<int, EpochMetrics>? AfterEpoch { get; init; }
 
+    /// <summary>Receives the work of the training steps when the loop ends (not of its evaluations); none when null.</summary>
+    public ITrainingMeter? Meter { get; init; }
+
     /// <summary>Progress, one unit per member and epoch (as many as M single trainings report).</summary>
     public IProgressTask? Progress { get; init; }
 
@@ -75,12 +78,16 @@ public sealed class StackedTrainer(TrainingOptions options)
         long n = trainData.Count;
         long batch = Math.Min(Options.BatchSize ?? n, n);
         int step = 0;
+        long samples = 0;
+        double threadSeconds = 0, wallSeconds = 0;
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
             model.train();
             var sums = new double[members];
             long seen = 0;
+            double threadStart = ThreadClock.Seconds;
+            long wallStart = System.Diagnostics.Stopwatch.GetTimestamp();
             using (var order = Options.Shuffle && batch < n ? trainData.Shuffle(generators) : null)
             {
                 for (long start = 0; start < n; start += batch)
@@ -103,6 +110,10 @@ public sealed class StackedTrainer(TrainingOptions options)
                 }
             }
 
+            threadSeconds += ThreadClock.Seconds - threadStart;
+            wallSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+            samples += seen * members;
+
             for (int i = 0; i < members; i++)
             {
                 double epochLoss = seen > 0 ? sums[i] / seen : double.NaN;
@@ -123,6 +134,8 @@ public sealed class StackedTrainer(TrainingOptions options)
             Progress?.Advance(members);
             if (last) break;
         }
+        if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
+            Meter.Record(new TrainingWork(net, members, step, samples, multiplyAdds, threadSeconds, wallSeconds));
         return history;
     }
 

@@ -1,5 +1,6 @@
 using Homework.Experiments.Core;
 using Homework.Experiments.Data;
+using Homework.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -84,6 +85,9 @@ public sealed class Trainer(TrainingOptions options)
     /// <summary>Called after every epoch with the epoch's metrics.</summary>
     public Action<EpochMetrics>? AfterEpoch { get; init; }
 
+    /// <summary>Receives the work of the training steps when the loop ends (not of its evaluations); none when null.</summary>
+    public ITrainingMeter? Meter { get; init; }
+
     /// <summary>Progress, one unit per epoch.</summary>
     public IProgressTask? Progress { get; init; }
 
@@ -111,12 +115,16 @@ public sealed class Trainer(TrainingOptions options)
         long n = train.Count;
         long batch = Math.Min(Options.BatchSize ?? n, n);
         int step = 0;
+        long samples = 0;
+        double threadSeconds = 0, wallSeconds = 0;
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
             model.train();
             double sum = 0;
             long seen = 0;
+            double threadStart = ThreadClock.Seconds;
+            long wallStart = System.Diagnostics.Stopwatch.GetTimestamp();
             using (var order = Options.Shuffle && batch < n ? randperm(n, generator: generator) : null)
             {
                 for (long start = 0; start < n; start += batch)
@@ -136,6 +144,10 @@ public sealed class Trainer(TrainingOptions options)
                 }
             }
 
+            threadSeconds += ThreadClock.Seconds - threadStart;
+            wallSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+            samples += seen;
+
             double epochLoss = seen > 0 ? sum / seen : double.NaN;
             if (!double.IsFinite(epochLoss))
                 throw new TrainingDivergedException(epoch, epochLoss, RunName);
@@ -152,6 +164,8 @@ public sealed class Trainer(TrainingOptions options)
             Progress?.Advance();
             if (last) break;
         }
+        if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
+            Meter.Record(new TrainingWork(net, 1, step, samples, multiplyAdds, threadSeconds, wallSeconds));
         return history;
     }
 

@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace Homework.Benchmarks;
+namespace Homework.Experiments.Core;
 
 /// <summary>
 /// CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>). On a machine shared
 /// with other jobs, wall time mostly measures how long the thread waited for a core; with one
 /// LibTorch thread every kernel runs on the calling thread, so its CPU time is the work itself
-/// (still slowed by what other jobs do to the caches, but not by waiting).
+/// (still slowed by what other jobs do to the caches, but not by waiting). The trainers time
+/// their steps with it for <see cref="Training.ITrainingMeter"/>; the benchmarks time kernels.
 /// </summary>
-internal static class ThreadClock
+public static class ThreadClock
 {
     private const int ThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID
 
