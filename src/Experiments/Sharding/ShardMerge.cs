@@ -85,13 +85,20 @@ public static class ShardMerge
         var missing = plan.Units.Where(u => !byUnit.ContainsKey(u.Unit)).GroupBy(u => u.Shard).OrderBy(g => g.Key).ToList();
         if (missing.Count > 0)
         {
-            string overrides = found[0].Info.Overrides is { Length: > 0 } set ? string.Concat(set.Select(s => $" --set {s}")) : "";
+            // The command line takes --set only for one experiment; a plan of several with --set
+            // values (made through the API) has no one command to name.
+            string[] overrides = found.FirstOrDefault(f => ExperimentName(f.Part.Unit) == plan.Selection)?.Info.Overrides ?? [];
+            bool expressible = plan.Selection != "all" || found.All(f => f.Info.Overrides is null);
             string shards = string.Join(" and ", missing.Select(g => $"{g.Key}/{plan.Shards}"));
+            string them = missing.Count > 1 ? "them" : "it";
             throw new HomeworkException(
                 $"Shard{(missing.Count > 1 ? "s" : "")} {shards} {(missing.Count > 1 ? "are" : "is")} missing: no part-run of " +
                 string.Join(", ", missing.SelectMany(g => g).Select(u => u.Unit)) + $" in {string.Join(", ", folders)}. " +
-                $"Add the folder {(missing.Count > 1 ? "each" : "it")} wrote or uploaded, or run {(missing.Count > 1 ? "them" : "it")}: " +
-                string.Join("; ", missing.Select(g => $"`run {plan.Selection} --profile {profile.Slug()}{overrides} --shard {g.Key}/{plan.Shards}`")) + ".");
+                $"Add the folder {(missing.Count > 1 ? "each" : "it")} wrote or uploaded, or run {them}" +
+                (expressible
+                    ? ": " + string.Join("; ", missing.Select(g =>
+                        $"`run {plan.Selection} --profile {profile.Slug()}{string.Concat(overrides.Select(o => $" --set {o}"))} --shard {g.Key}/{plan.Shards}`")) + "."
+                    : $" again with the configs of the other shards (--shard {shards})."));
         }
         return byUnit.ToDictionary(p => p.Key, p => p.Value[0], StringComparer.Ordinal);
     }
