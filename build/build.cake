@@ -190,6 +190,8 @@ public sealed class BuildParameters
         Base = context.Argument<string>("base", null);
         if (Array.IndexOf(Profiles, Profile) < 0)
             throw new ArgumentException($"Unknown --profile={Profile}. Valid profiles: {string.Join(", ", Profiles)}.");
+        if (string.Equals(context.Argument("target", "Default"), "Shard", StringComparison.OrdinalIgnoreCase))
+            RequiredShard(); // before the build, not after it
         context.Information($"Homework build: profile {Profile}, configuration {Configuration}, root {Root}");
     }
 

@@ -14,7 +14,8 @@ internal static class ShardRun
         CancellationToken cancellation)
     {
         var profile = settings.Profile;
-        var plan = ShardPlan.Create(work, profile, shard.Count, settings.Experiment.ToLowerInvariant());
+        string selection = string.Equals(settings.Experiment, "all", StringComparison.OrdinalIgnoreCase) ? "all" : work[0].Experiment.Name;
+        var plan = ShardPlan.Create(work, profile, shard.Count, selection);
         PrintPlan(plan, shard.Index);
         if (settings.Plan) return 0;
 

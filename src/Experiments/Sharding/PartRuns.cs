@@ -51,13 +51,14 @@ public static class PartRuns
     {
         var found = new List<FoundPart>();
         var otherProfiles = new SortedSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal); // a folder given inside another is read once
         foreach (string folder in folders.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             if (!System.IO.Directory.Exists(folder))
                 throw new UsageException($"{folder}: no such folder. Pass the folders the shards wrote or uploaded (each an artifacts folder, or a folder of them).");
             foreach (string parts in PartsFolders(folder))
                 foreach (string slot in Visible(parts))
-                    foreach (string dir in Visible(slot))
+                    foreach (string dir in Visible(slot).Where(seen.Add))
                     {
                         string rerun = "Run its shard again, or leave this folder out.";
                         foreach (string file in new[] { RunStore.ConfigFile, RunStore.InfoFile, RunStore.ResultFile })

@@ -38,18 +38,27 @@ public static class ShardMerge
         var parts = EachUnitOnce(found, plan, profile, folders);
         var merged = plan.Units.GroupBy(u => ExperimentName(u.Unit)).Select(g => Prepare(g.Key, g.ToList(), parts, profile, allowMixedNumerics)).ToList();
 
-        var saved = new List<MergedRun>();
-        foreach (var (experiment, whole, configText, resultText, info) in merged)
+        // Every folder's lock first: a run in progress in one of them stops the merge before it
+        // replaces any run, instead of halfway through the experiments.
+        var targets = merged.Select(m => RunStore.Locate(m.Experiment, m.Whole, profile, paths)).ToList();
+        var locks = new List<ProcessLock>();
+        try
         {
-            var (dir, isPreset) = RunStore.Locate(experiment, whole, profile, paths);
-            using (RunFolder.Lock(dir, $"merging the shards of {experiment.Name} ({profile.Slug()} profile)"))
+            foreach (var ((experiment, _, _, _, _), (dir, _)) in merged.Zip(targets))
+                locks.Add(RunFolder.Lock(dir, $"merging the shards of {experiment.Name} ({profile.Slug()} profile)"));
+            var saved = new List<MergedRun>();
+            foreach (var ((experiment, _, configText, resultText, info), (dir, isPreset)) in merged.Zip(targets))
             {
                 RunFolder.CleanUp(dir);
                 RunFolder.Replace(dir, [(RunStore.ConfigFile, configText), (RunStore.InfoFile, Json.Serialize(info)), (RunStore.ResultFile, resultText)]);
+                saved.Add(new MergedRun(experiment, dir, info, isPreset));
             }
-            saved.Add(new MergedRun(experiment, dir, info, isPreset));
+            return saved;
         }
-        return saved;
+        finally
+        {
+            foreach (var held in locks) held.Dispose();
+        }
     }
 
     /// <summary>The one plan of every part-run, after checking that they all ran one commit and belong to one plan.</summary>
@@ -119,7 +128,15 @@ public static class ShardMerge
             throw new HomeworkException($"The part-runs of {name} were made with different --set values: {string.Join("; ", found.Select(f => $"{f.Describe()}: {string.Join(" ", f.Info.Overrides ?? [])}"))}. Run its shards again with one config.");
 
         string codeFix = $"Merge with the code the shards ran ({Short(revision)}), or run the shards again with this one.";
-        object whole = experiment.Configure(profile, overrides);
+        object whole;
+        try
+        {
+            whole = experiment.Configure(profile, overrides);
+        }
+        catch (UsageException e)
+        {
+            throw new HomeworkException($"The part-runs of {name} were made with --set {string.Join(" ", overrides)}, which this checkout refuses ({e.Message.TrimEnd('.')}). {codeFix}");
+        }
         var expected = experiment.PartsOf(whole) is { Count: > 0 } split
             ? split.Select(p => (Unit: $"{name}/{p.Key}", p.Config)).ToList()
             : [(Unit: name, Config: whole)];

@@ -125,7 +125,7 @@ public sealed class ShardPlan
     private int IndexOf(WorkUnit unit)
     {
         for (int i = 0; i < Units.Count; i++)
-            if (ReferenceEquals(Units[i], unit) || Units[i] == unit) return i;
+            if (ReferenceEquals(Units[i], unit)) return i;
         throw new ArgumentException($"{unit.Id} is not a unit of this plan.", nameof(unit));
     }
 

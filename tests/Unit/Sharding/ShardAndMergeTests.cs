@@ -82,6 +82,18 @@ public sealed class ShardAndMergeTests : IDisposable
     }
 
     [Fact]
+    public void A_run_in_progress_in_any_target_folder_stops_the_merge_before_it_replaces_a_run()
+    {
+        string merged = Path.Combine(dir.Path, "merged");
+        var paths = Run.PathsAt(merged);
+        using (RunFolder.Lock(Run.RunFolderIn(merged, GradientNorm.Experiment), "a run of the last experiment"))
+            FluentActions.Invoking(() => ShardMerge.Merge([Run.ShardFolder(1), Run.ShardFolder(2)], Profile.Quick, paths))
+                .Should().Throw<HomeworkException>().WithMessage("*is being written by*");
+
+        Directory.EnumerateFiles(paths.Runs, "*.json", SearchOption.AllDirectories).Should().BeEmpty("the first experiments were not merged either");
+    }
+
+    [Fact]
     public void Merging_again_replaces_the_merged_run_with_the_same_bytes()
     {
         string merged = Path.Combine(dir.Path, "merged");
