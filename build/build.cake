@@ -120,6 +120,30 @@ Task("Publish")
     .IsDependentOn("Outputs")
     .IsDependentOn("Check");
 
+// A sharded run of the full profile, as .github/workflows/full-profile.yml runs it on several
+// machines: each machine runs one Shard, the merge machine gathers their artifacts folders and
+// runs PublishShards. Locally the shards can run one after another into artifacts/ and be merged
+// from there (no --shards). The harness plans, checks and merges; these targets only call it.
+
+Task("Shard")
+    .Description("Train shard --shard=i/n of every experiment at --profile as part-runs under artifacts/runs/*/parts/ (the plan is printed first). Merge them with MergeShards.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"run all --profile {p.Profile} --shard {p.RequiredShard()} --no-figures");
+});
+
+Task("MergeShards")
+    .Description("Merge the part-runs of a sharded run into each experiment's whole run: --shards=<folder>[,<folder>...] (the shards' artifacts folders, or one folder of them; default artifacts/), --allow-mixed-numerics=true for machines of different CPUs.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p => p.MergeShards());
+
+Task("PublishShards")
+    .Description("The merge machine's job: MergeShards, then figures, report and the golden check at --profile (outputs are written even when a claim moved).")
+    .IsDependentOn("MergeShards")
+    .IsDependentOn("Outputs")
+    .IsDependentOn("Check");
+
 Task("Default")
     .Description("Publish: train, figures, report, then the golden check, at --profile (quick unless told).")
     .IsDependentOn("Publish");
@@ -166,6 +190,8 @@ public sealed class BuildParameters
         Base = context.Argument<string>("base", null);
         if (Array.IndexOf(Profiles, Profile) < 0)
             throw new ArgumentException($"Unknown --profile={Profile}. Valid profiles: {string.Join(", ", Profiles)}.");
+        if (string.Equals(context.Argument("target", "Default"), "Shard", StringComparison.OrdinalIgnoreCase))
+            RequiredShard(); // before the build, not after it
         context.Information($"Homework build: profile {Profile}, configuration {Configuration}, root {Root}");
     }
 
@@ -190,6 +216,21 @@ public sealed class BuildParameters
 
     public void WriteReport() => Homework($"report --profile {Profile}" + (Profile == "full" ? " --reference" : ""));
 
+    /// <summary>The --shard=i/n of the Shard target (the harness checks the value itself).</summary>
+    public string RequiredShard() =>
+        context.Argument<string>("shard", null) ?? throw new ArgumentException("The Shard target needs --shard=i/n, e.g. --shard=2/4.");
+
+    /// <summary>Runs the harness's merge on --shards (comma-separated folders; none: artifacts/).</summary>
+    public void MergeShards()
+    {
+        var arguments = new ProcessArgumentBuilder().Append("merge").Append("--profile").Append(Profile);
+        foreach (string folder in context.Argument("shards", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            arguments.AppendQuoted(folder);
+        if (context.Argument("allow-mixed-numerics", false))
+            arguments.Append("--allow-mixed-numerics");
+        Homework(arguments);
+    }
+
     public void WriteGoldenDiff() => Homework("diff --output artifacts/golden-diff.md" + (Base is null ? "" : $" --base \"{Base}\""));
 
     /// <summary>
@@ -197,8 +238,9 @@ public sealed class BuildParameters
     /// finds the output of --configuration through the project itself, so no target framework
     /// or output path is written here.
     /// </summary>
-    public void Homework(string arguments) =>
-        context.DotNetRun(Root.CombineWithFilePath("src/Experiments/Homework.Experiments.csproj").FullPath,
-            ProcessArgumentBuilder.FromString(arguments),
+    public void Homework(string arguments) => Homework(ProcessArgumentBuilder.FromString(arguments));
+
+    public void Homework(ProcessArgumentBuilder arguments) =>
+        context.DotNetRun(Root.CombineWithFilePath("src/Experiments/Homework.Experiments.csproj").FullPath, arguments,
             new DotNetRunSettings { Configuration = Configuration, NoBuild = true, NoRestore = true, WorkingDirectory = Root });
 }

@@ -22,6 +22,8 @@ public sealed class RunCommand : Command<RunSettings>
         bool presets = experiments.Select((e, i) => RunStore.Locate(e, configs[i], profile, paths).IsPreset).All(p => p);
         if (settings.Check && !presets)
             throw new UsageException("--check compares with the golden files, which hold the preset's values, but this --set changes the preset's config: drop --check, or drop --set.");
+        if (settings.Shard is { } shard)
+            return ShardRun.Execute(settings, shard, experiments.Select((e, i) => (e, configs[i])).ToList(), paths, cancellation);
         AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; results in {Markup.Escape(paths.Runs)}");
 
         var presetRuns = new List<(Experiment, SavedRun?)>();

@@ -8,7 +8,7 @@ namespace Homework.Experiments.Cli;
 public static class HomeworkApp
 {
     /// <summary>The commands, in the order of the help page: what an unknown command's error lists.</summary>
-    public static IReadOnlyList<string> Verbs { get; } = ["run", "check", "figures", "report", "accept", "diff", "list"];
+    public static IReadOnlyList<string> Verbs { get; } = ["run", "merge", "check", "figures", "report", "accept", "diff", "list"];
 
     /// <summary>
     /// The program's entry point: stops with a <c>dotnet run</c> that is killed, turns SIGTERM and
@@ -35,6 +35,10 @@ public static class HomeworkApp
                 .WithDescription("Train an experiment (or all) at a profile, save the result, print the claims' verdicts and draw the figures.")
                 .WithExample("run", "function-fitting", "--profile", "quick")
                 .WithExample("run", "all", "--profile", "full", "--check");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Merge the part-runs of a sharded run (`run ... --shard i/n`) into each experiment's whole run, after checking they are one run: every unit once, one commit, one config, one floating-point path per experiment.")
+                .WithExample("merge", "--profile", "full", "shards/")
+                .WithExample("merge", "--profile", "full", "shard-1", "shard-2", "shard-3", "shard-4");
             config.AddCommand<CheckCommand>("check").WithDescription("Compare the claims of the profile's saved preset runs with its golden files (no training).");
             config.AddCommand<FiguresCommand>("figures").WithDescription("Draw every figure from the profile's saved preset runs into artifacts/figures/.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write artifacts/report.md from the profile's saved preset runs.");

@@ -69,14 +69,48 @@ public sealed class RunSettings : ProfileSettings
     [Description("Do not draw the experiment's figures after the run.")]
     public bool NoFigures { get; init; }
 
+    [CommandOption("--shard <I/N>")]
+    [Description("Run only the i-th of n shards of the work (experiments, and mnist-cnn's nets), saved as part-runs under runs/<experiment>/parts/ for `merge`, e.g. --shard 2/4.")]
+    public string? ShardText { get; init; }
+
+    [CommandOption("--plan")]
+    [Description("With --shard: print which shard trains which unit, and the estimated time of each shard, then stop (nothing trains).")]
+    public bool Plan { get; init; }
+
+    /// <summary>The parsed <c>--shard</c>, or null for an unsharded run.</summary>
+    public Sharding.Shard? Shard => ShardText is null ? null : Sharding.Shard.Parse(ShardText);
+
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Jobs is < 1) return Spectre.Console.ValidationResult.Error($"--jobs must be at least 1; got {Jobs}.");
         if (Threads < 1) return Spectre.Console.ValidationResult.Error($"--threads must be at least 1; got {Threads}.");
         if (Overrides.Length > 0 && string.Equals(Experiment, "all", StringComparison.OrdinalIgnoreCase))
             return Spectre.Console.ValidationResult.Error("--set needs a single experiment: configs differ between experiments.");
+        if (Plan && ShardText is null)
+            return Spectre.Console.ValidationResult.Error("--plan shows how --shard i/n divides the work: add --shard, e.g. --shard 1/4 --plan.");
+        if (Check && ShardText is not null)
+            return Spectre.Console.ValidationResult.Error("--check compares whole runs with the golden files, and a shard saves only parts: drop --check, and run `check` after `merge`.");
+        try
+        {
+            _ = Shard;
+        }
+        catch (UsageException e)
+        {
+            return Spectre.Console.ValidationResult.Error(e.Message);
+        }
         return base.Validate();
     }
+}
+
+public sealed class MergeSettings : ProfileSettings
+{
+    [CommandArgument(0, "[FOLDERS]")]
+    [Description("Folders the shards wrote or uploaded: artifacts folders, or a folder of them (as CI downloads artifacts). Default: this --artifacts folder.")]
+    public string[] Folders { get; init; } = [];
+
+    [CommandOption("--allow-mixed-numerics")]
+    [Description("Merge an experiment whose parts ran on different floating-point paths, recording no numerics fingerprint (its golden comparison is then portable only). For CI runners of mixed CPUs.")]
+    public bool AllowMixedNumerics { get; init; }
 }
 
 public sealed class ReportSettings : ProfileSettings

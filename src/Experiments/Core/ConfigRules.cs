@@ -27,6 +27,16 @@ public interface IExperimentConfig
 
     /// <summary>Every rule the config breaks; empty when it can run.</summary>
     IReadOnlyList<ConfigProblem> Validate();
+
+    /// <summary>
+    /// About how long a run of this config takes, in seconds, on the project's 2-core machines at
+    /// the default <c>--jobs</c>: a cost model of the config (trainings x steps x a per-step cost
+    /// fitted to the measured full and quick runs), not a promise. A sharded run
+    /// (<c>run --shard i/n</c>) balances its shards by it, so only the ratios between experiments
+    /// need to be about right; it is a method, not a property, so that it never enters
+    /// <c>config.json</c> or a run's identity.
+    /// </summary>
+    double EstimatedSeconds();
 }
 
 /// <summary>

@@ -45,6 +45,22 @@ public abstract class Experiment(string name, string part, string title)
     /// <summary>Reads a saved result; an error names the file and ends with <paramref name="fix"/>.</summary>
     public abstract object ReadResult(string path, string fix);
 
+    /// <summary>About how long a run of <paramref name="config"/> takes (<see cref="IExperimentConfig.EstimatedSeconds"/>): what shards are balanced by.</summary>
+    public double EstimatedSeconds(object config) => ((IExperimentConfig)config).EstimatedSeconds();
+
+    /// <summary>What a part of this experiment is in a sharded run ("net"), or null when the experiment is never split.</summary>
+    public virtual string? SplitBy => null;
+
+    /// <summary>
+    /// The parts a sharded run trains separately for <paramref name="config"/> (see
+    /// <see cref="ExperimentSplit{TConfig, TResult}"/>); empty when the config is one unit.
+    /// </summary>
+    public virtual IReadOnlyList<(string Key, object Config)> PartsOf(object config) => [];
+
+    /// <summary>The result of <paramref name="whole"/> from its parts' results, in the order of <see cref="PartsOf"/>.</summary>
+    public virtual object MergeParts(object whole, IReadOnlyList<object> partResults) =>
+        throw new InvalidOperationException($"{Name} is not split into parts, so there is nothing to merge.");
+
     public override string ToString() => Name;
 }
 
@@ -88,4 +104,20 @@ public sealed class Experiment<TConfig, TResult>(string name, string part, strin
     }
 
     public override object ReadResult(string path, string fix) => Json.Read<TResult>(path, fix);
+
+    /// <summary>
+    /// How a sharded run splits this experiment, if it may (declared next to the config record,
+    /// e.g. <c>MnistCnn.ByNet</c>); null: the experiment is always one unit.
+    /// </summary>
+    public ExperimentSplit<TConfig, TResult>? Split { get; init; }
+
+    public override string? SplitBy => Split?.By;
+
+    public override IReadOnlyList<(string Key, object Config)> PartsOf(object config) =>
+        Split?.Parts((TConfig)config) is { Count: >= 2 } parts ? parts.Select(p => (p.Key, (object)p.Config)).ToList() : [];
+
+    public override object MergeParts(object whole, IReadOnlyList<object> partResults) =>
+        Split is { } split
+            ? split.Merge((TConfig)whole, partResults.Cast<TResult>().ToList())
+            : base.MergeParts(whole, partResults);
 }

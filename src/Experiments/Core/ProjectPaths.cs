@@ -34,6 +34,18 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
     public string OverrideRunDirectory(string experiment, Profile profile, string configHash) =>
         Path.Combine(Runs, experiment, "overrides", $"{profile.Slug()}-{configHash}");
 
+    /// <summary>The folder beside an experiment's runs that holds the part-runs of sharded runs (<c>run --shard i/n</c>).</summary>
+    public const string PartsFolder = "parts";
+
+    /// <summary>
+    /// A part-run of a sharded run: <c>artifacts/runs/&lt;experiment&gt;/parts/&lt;slot&gt;/&lt;part&gt;/</c>, where the
+    /// slot is the profile for a preset's parts and <c>&lt;profile&gt;-&lt;config hash&gt;</c> for a config
+    /// with <c>--set</c> (as for override runs), and the part is its key (<c>cnn-1</c>) or <c>whole</c>.
+    /// Apart from the preset's folder, so that check, figures and report, which read only that
+    /// folder, can never take a part for the whole; the merge step writes the whole.
+    /// </summary>
+    public string PartRunDirectory(string experiment, string slot, string part) => Path.Combine(Runs, experiment, PartsFolder, slot, part);
+
     /// <summary><c>artifacts/figures/</c>: the figures of the last run, named <c>figNN-slug.png</c>.</summary>
     public string Figures => Path.Combine(Artifacts, "figures");
 

@@ -35,6 +35,21 @@ public sealed record RunInfo(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? Overrides { get; init; }
+
+    /// <summary>
+    /// Present only in a part-run of a sharded run (<c>run --shard i/n</c>): its unit, shard and
+    /// plan. A part is never a whole run: it lives under <c>runs/&lt;experiment&gt;/parts/</c>, and
+    /// <see cref="RunStore.LoadPreset"/> refuses a folder whose record has one.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Sharding.PartRecord? Part { get; init; }
+
+    /// <summary>
+    /// Present only in a run merged from part-runs (<c>merge</c>): the plan and the part-runs it came
+    /// from, with their shards and times. <see cref="Seconds"/> is then the parts' time added up.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Sharding.ShardedRecord? Sharded { get; init; }
 }
 
 /// <summary>The code a run came from, as <c>run.json</c> records it.</summary>
@@ -89,7 +104,21 @@ public static class RunStore
     {
         var (dir, isPreset) = Locate(experiment, config, profile, paths);
         string what = isPreset ? $"{profile.Slug()} preset" : $"{profile.Slug()} profile with {string.Join(" ", overrides ?? [])}".TrimEnd();
-        using var lease = RunFolder.Lock(dir, $"running {experiment.Name} ({what})");
+        var (result, info) = RunInto(dir, $"running {experiment.Name} ({what})", experiment, config, profile, context, paths,
+            info => info with { Overrides = isPreset || overrides is not { Count: > 0 } ? null : overrides.ToArray() });
+        return new SavedRun(result, info, dir, isPreset);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="config"/> and saves config, record and result as one unit in
+    /// <paramref name="dir"/>, holding its lock throughout (what <see cref="RunAndSave"/> does for
+    /// whole runs and <c>Sharding.PartRuns</c> for the parts of a sharded run);
+    /// <paramref name="annotate"/> adds what only the caller knows to the record.
+    /// </summary>
+    internal static (object Result, RunInfo Info) RunInto(string dir, string purpose, Experiment experiment, object config, Profile profile,
+        RunContext context, ProjectPaths paths, Func<RunInfo, RunInfo> annotate)
+    {
+        using var lease = RunFolder.Lock(dir, purpose);
         RunFolder.CleanUp(dir);
         CleanUpInterrupted(experiment, paths);
 
@@ -99,15 +128,15 @@ public static class RunStore
         object result = experiment.Run(config, context with { Observer = new CancellingObserver(context.Observer, context.Cancellation) }, profile);
         clock.Stop();
         context.Cancellation.ThrowIfCancellationRequested();
-        var info = new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
-            context.Jobs, context.Threads, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
-            Numerics.Current(context.Threads), source.Revision, source.WorkingTree)
-        {
-            Overrides = isPreset || overrides is not { Count: > 0 } ? null : overrides.ToArray(),
-        };
+        var info = annotate(new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
+            context.Jobs, context.Threads, MachineDescription, Numerics.Current(context.Threads), source.Revision, source.WorkingTree));
         RunFolder.Replace(dir, [(ConfigFile, Json.Serialize(config)), (InfoFile, Json.Serialize(info)), (ResultFile, Json.Serialize(result))]);
-        return new SavedRun(result, info, dir, isPreset);
+        return (result, info);
     }
+
+    /// <summary>Cores, OS and architecture of this machine, as <see cref="RunInfo.Machine"/> records them.</summary>
+    public static string MachineDescription =>
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}";
 
     /// <summary>
     /// The saved run of the experiment's preset at a profile, or null when it has not been run.
@@ -141,15 +170,26 @@ public static class RunStore
                 $"{resultFile} was produced with another config than the {ConfigFile} beside it " +
                 $"({string.Join(", ", ConfigIdentity.Differences(ConfigIdentity.Canonical(carrier.Config), preset))}): the folder mixes two runs. {rerun}");
         var info = Json.Read<RunInfo>(infoFile, rerun);
+        if (info.Part is { } part)
+            throw new HomeworkException(
+                $"{dir} holds a part-run of a sharded run ({part.Unit}, shard {part.Shard}/{part.Plan.Shards}), not a whole run of {experiment.Name}. " +
+                $"Merge the shards (`merge --profile {profile.Slug()} <shard folders>`), or run `run {experiment.Name} --profile {profile.Slug()}` to replace it.");
         return new SavedRun(result, info, dir, IsPreset: true);
     }
 
-    /// <summary>Removes what interrupted saves left among an experiment's runs, preset and overrides, except where a save is under way.</summary>
+    /// <summary>
+    /// Removes what interrupted saves left among an experiment's runs (preset, overrides and the
+    /// part-runs of sharded runs), except where a save is under way.
+    /// </summary>
     private static void CleanUpInterrupted(Experiment experiment, ProjectPaths paths)
     {
         string runs = Path.Combine(paths.Runs, experiment.Name);
         RunFolder.CleanUpAllIn(runs);
         RunFolder.CleanUpAllIn(Path.Combine(runs, "overrides"));
+        string parts = Path.Combine(runs, ProjectPaths.PartsFolder);
+        if (Directory.Exists(parts))
+            foreach (string slot in Directory.EnumerateDirectories(parts).Where(d => !Path.GetFileName(d).StartsWith('.')))
+                RunFolder.CleanUpAllIn(slot);
     }
 }
 

@@ -40,6 +40,9 @@ public sealed record GradientNormConfig : IExperimentConfig
 
     public static GradientNormConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
+    /// <summary>Steps of the 57-parameter net, about 0.28 ms each (fitted to the measured 7 s at full, 4 s at quick). For balancing shards only.</summary>
+    public double EstimatedSeconds() => Seeds.Length * (double)Epochs * Math.Ceiling((double)Points / (BatchSize ?? Points)) * 2.8e-4;
+
     /// <summary>
     /// The rules this config keeps before anything trains (checked for presets and for every
     /// <c>--set</c>): the field, the bad value and what is allowed, one line each.

@@ -63,6 +63,23 @@ public sealed record MnistCnnConfig : IExperimentConfig
     public static MnistCnnConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
     /// <summary>
+    /// Batch steps of every net and seed, each a fixed 0.94 ms (the step is mostly LibTorch call
+    /// overhead) plus 0.22 ns per multiply-add of the batch's forward pass, fitted to the benchmark's
+    /// step times (1.36 and 1.92 ms for the two nets) and the full profile's hour on 2 cores. The
+    /// per-net cost is what lets a sharded run balance the two nets as separate parts (see
+    /// <see cref="MnistCnn.ByNet"/>). For balancing shards only.
+    /// </summary>
+    public double EstimatedSeconds()
+    {
+        double steps = Seeds.Length * (double)Epochs * Math.Ceiling((double)(TrainSamples ?? ConfigRules.MnistTrainImages) / BatchSize);
+        return Nets.Sum(net => steps * (0.94e-3 + 2.2e-10 * BatchSize * MultiplyAdds(net.Widths)));
+    }
+
+    /// <summary>Multiply-adds of one image's forward pass through <see cref="LeNet"/> with these widths (5x5 convolutions on 28x28, 2x2 pooling).</summary>
+    private static double MultiplyAdds(CnnWidths w) =>
+        24 * 24 * 25.0 * w.Conv1 + 8 * 8 * 25.0 * w.Conv1 * w.Conv2 + 16.0 * w.Conv2 * w.Hidden + 10.0 * w.Hidden;
+
+    /// <summary>
     /// The rules this config keeps before anything trains (checked for presets and for every
     /// <c>--set</c>): the field, the bad value and what is allowed, one line each.
     /// </summary>
@@ -102,7 +119,24 @@ public static class MnistCnn
     /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
     public const string Name = "mnist-cnn";
 
-    public static Experiment<MnistCnnConfig, MnistCnnResult> Experiment { get; } = new(Name, "1-1", "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", MnistCnnConfig.For, Run);
+    /// <summary>
+    /// How a sharded run (<c>run --shard i/n</c>) splits this experiment, the longest of the full
+    /// profile: one part per net, each the config with that one net and every seed. The merged
+    /// result lists the runs as <see cref="Run"/> does: seed by seed, and within a seed the nets in
+    /// config order. A part trains exactly what the whole run trains for that net: each training
+    /// draws from its own generator, derived from its seed and net name, and nothing is shared
+    /// between nets. Not by seed: seeds of one net are what stacked training (many small nets
+    /// as one batched model) puts together, and a batched kernel may take another path, with other
+    /// last bits, when the number of stacked members changes; nets of different shapes never stack,
+    /// so a part by net trains the same stacks as the whole run.
+    /// </summary>
+    public static ExperimentSplit<MnistCnnConfig, MnistCnnResult> ByNet { get; } = new("net",
+        config => config.Nets.Select(net => (net.Name, config with { Nets = [net] })).ToList(),
+        (config, parts) => new MnistCnnResult(config,
+            [.. from seed in config.Seeds from i in Enumerable.Range(0, config.Nets.Length) select parts[i].Run(config.Nets[i].Name, seed)]));
+
+    public static Experiment<MnistCnnConfig, MnistCnnResult> Experiment { get; } =
+        new(Name, "1-1", "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", MnistCnnConfig.For, Run) { Split = ByNet };
 
     /// <summary>
     /// Trains each net's seeds as one stack (<see cref="StackedCnn"/>: grouped convolutions in

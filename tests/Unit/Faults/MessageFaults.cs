@@ -35,6 +35,6 @@ public sealed class MessageFaults : IDisposable
 
         result.Exit.Should().Be(2);
         result.Lines.Should().ContainSingle().Which.Should().Contain("Unknown command 'frobnicate'")
-            .And.Contain("run, check, figures, report, accept, diff, list");
+            .And.Contain("run, merge, check, figures, report, accept, diff, list");
     }
 }
