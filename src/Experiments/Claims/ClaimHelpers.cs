@@ -48,12 +48,13 @@ internal static class Evidence
 
     /// <summary>
     /// The effect of a claim about every one of several groups (nets, models): each group's share of
-    /// trainings that succeeded, with its Wilson interval; the weakest group decides, named in the measure.
+    /// trainings that succeeded, with its Wilson interval; the weakest group decides (the summary names
+    /// the groups' counts: which group is weakest is a per-seed outcome, not part of the measure).
     /// </summary>
     public static Effect WeakestShare(string measure, IEnumerable<(string Group, int Successes, int Trials)> groups, Side claimed, double threshold)
     {
         var weakest = groups.MinBy(g => (double)g.Successes / Math.Max(1, g.Trials));
-        return Effect.Of($"{measure}; weakest: {weakest.Group} ({weakest.Successes} of {weakest.Trials})",
+        return Effect.Of($"{measure}, of the model with the smallest share",
             Intervals.Share(weakest.Successes, weakest.Trials, "trainings"), claimed, threshold);
     }
 
