@@ -60,6 +60,22 @@ Task("Check")
     p.Homework($"check --profile {p.Profile}");
 });
 
+Task("Robustness")
+    .Description("Train every named variant of every experiment at --profile (default quick: five seeds each) and check their outcomes against the variants' golden files; the report's robustness table reads these runs.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"run all --variant all --profile {p.Profile} --no-figures --check");
+});
+
+Task("CheckVariants")
+    .Description("Compare the saved variant runs of --profile with the variants' golden files (no training).")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"check --variants --profile {p.Profile}");
+});
+
 Task("Reproduce")
     .Description("Train every experiment at --profile and check every claim against that profile's golden files.")
     .IsDependentOn("Train")

@@ -96,7 +96,7 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
     /// The golden record of this outcome, produced on the floating-point path <paramref name="numerics"/>:
     /// common metrics as they are, per-seed ones under <c>seed-N/</c>.
     /// </summary>
-    public GoldenRecord ToGolden(Numerics? numerics)
+    public GoldenRecord ToGolden(Numerics? numerics, string? variant = null)
     {
         var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, value) in Evidence.Common)
@@ -108,6 +108,6 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
                 metrics.Add($"seed-{seed.Seed}/{name}", value);
         }
         return new GoldenRecord(Claim.Id, Claim.Statement, Claim.Criterion, Profile.Slug(), Claim.Figures,
-            Verdict, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics };
+            Verdict, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics, Variant = variant };
     }
 }

@@ -108,6 +108,7 @@ public static partial class GoldenComparer
         ExactRow("statement", golden.Statement, actual.Statement),
         ExactRow("criterion", golden.Criterion, actual.Criterion),
         ExactRow("profile", golden.Profile, actual.Profile),
+        ExactRow("variant", golden.Variant ?? "none", actual.Variant ?? "none"),
         ExactRow("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
         ExactRow(VerdictField, golden.Verdict.Words(), actual.Verdict.Words()),
         ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}"),

@@ -23,6 +23,11 @@ public sealed record GoldenRecord(
     [property: JsonPropertyOrder(8)] string Summary,
     [property: JsonPropertyOrder(10)] SortedDictionary<string, MetricValue> Metrics)
 {
+    /// <summary>The named variant of the experiment the values come from (<see cref="Core.Variant{TConfig}"/>); null (not written) for the preset.</summary>
+    [JsonPropertyOrder(3)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Variant { get; init; }
+
     /// <summary>The floating-point path the values came from; null in files accepted before fingerprints were recorded.</summary>
     [JsonPropertyOrder(9)]
     public Numerics? Numerics { get; init; }

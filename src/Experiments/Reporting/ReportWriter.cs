@@ -12,7 +12,8 @@ namespace Homework.Experiments.Reporting;
 /// </summary>
 public static class ReportWriter
 {
-    public static string Render(IReadOnlyList<ClaimCheck> checks, Profile profile, IReadOnlyList<(Experiment Experiment, RunInfo? Info)> runs, string figureFolder)
+    public static string Render(IReadOnlyList<ClaimCheck> checks, Profile profile, IReadOnlyList<(Experiment Experiment, RunInfo? Info)> runs, string figureFolder,
+        IReadOnlyList<RobustnessTable>? robustness = null)
     {
         var text = new StringBuilder();
         int reproduced = checks.Count(c => c.Outcome?.Verdict == Verdict.Reproduced);
@@ -51,6 +52,9 @@ public static class ReportWriter
             }
         }
 
+        if (robustness is { Count: > 0 })
+            Robustness(text, robustness);
+
         text.AppendLine();
         text.AppendLine("## Runs");
         text.AppendLine();
@@ -78,6 +82,33 @@ public static class ReportWriter
     public static string Revision(RunInfo info) =>
         info.Revision == SourceRevision.Unknown ? SourceRevision.Unknown
             : info.Revision[..Math.Min(12, info.Revision.Length)] + (info.WorkingTree == "dirty" ? " (dirty)" : "");
+
+    /// <summary>
+    /// "Robustness": per experiment with variants, one row per claim, the verdict under the preset and
+    /// under each variant, and what the verdict depends on; the variants' reasons below the table.
+    /// </summary>
+    public static void Robustness(StringBuilder text, IReadOnlyList<RobustnessTable> tables)
+    {
+        text.AppendLine();
+        text.AppendLine("## Robustness: the verdicts under the choices the report leaves unstated");
+        text.AppendLine();
+        text.AppendLine("Each variant changes one choice of the preset that the report does not state; its claims are judged by the same rules.");
+        foreach (var table in tables)
+        {
+            text.AppendLine();
+            text.AppendLine($"### `{table.Experiment.Name}`");
+            text.AppendLine();
+            text.AppendLine("| claim | preset | " + string.Join(" | ", table.Variants.Select(v => $"`{v.Name}`")) + " | depends on |");
+            text.AppendLine("|---|---|" + string.Concat(table.Variants.Select(_ => "---|")) + "---|");
+            foreach (var row in table.Rows)
+                text.AppendLine($"| `{row.Claim.Id}` | {Cell(row.Preset)} | " + string.Join(" | ", row.Variants.Select(v => Cell(v.Outcome))) + $" | {Markdown.Cell(row.DependsOn)} |");
+            text.AppendLine();
+            foreach (var variant in table.Variants)
+                text.AppendLine($"- `{variant.Name}`: {variant.Reason}");
+        }
+
+        static string Cell(ClaimOutcome? outcome) => outcome is null ? "not run" : outcome.Verdict.Words();
+    }
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";
