@@ -204,7 +204,7 @@ internal static class Output
             grid.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(grid);
-        static string Words(ClaimOutcome? outcome) => outcome is null ? "[grey]not run[/]" : Markup.Escape(outcome.Verdict.Words());
+        static string Words(ClaimOutcome? outcome) => outcome is null ? "[grey]not run[/]" : Markup.Escape(outcome.VerdictWords);
     }
 
     /// <summary>Says which runs a reading command works from: the profile's preset runs, and which of them exist.</summary>
@@ -241,12 +241,13 @@ internal static class Output
         foreach (var check in checks)
         {
             string verdict = check.Outcome is null ? "[grey]not run[/]"
-                : check.Outcome.Verdict == Verdict.Reproduced ? "[green]reproduced[/]" : "[red]not reproduced[/]";
+                : $"[{(check.Outcome.Verdict == Verdict.Reproduced ? "green" : check.Outcome.Verdict == Verdict.Contradicted ? "red" : "yellow")}]{Markup.Escape(check.Outcome.VerdictWords)}[/]";
             string golden = check.Golden is null ? "" : check.Golden.Ok ? "[green]match[/]" : $"[red]{check.Golden.Status.ToString().ToLowerInvariant()}[/]";
             table.AddRow(Markup.Escape(check.Claim.Id), verdict, check.Outcome is null ? "" : $"{check.Outcome.Holds}/{check.Outcome.Seeds}",
                 golden, Markup.Escape(check.Outcome?.Evidence.Summary ?? check.Missing ?? ""));
         }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape(ReportWriter.Tally(checks.Where(c => c.Outcome is not null).Select(c => c.Outcome!))) + ".");
     }
 
     /// <summary>Prints every golden mismatch; 1 if there was one, else 0.</summary>

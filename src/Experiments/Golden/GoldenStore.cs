@@ -57,7 +57,7 @@ public sealed class GoldenStore(string directory)
             string ci = IsCi ? " CI never writes verified files: run the tests locally." : "";
             return new GoldenCheck(GoldenStatus.Missing, verified, null,
                 $"Claim {actual.Claim} has no golden file for the {actual.Profile} profile ({verified}).{ci} " +
-                $"This run's values ({actual.HoldsText}, verdict: {actual.Verdict.Words()}) are in {received}. {accept}");
+                $"This run's values ({actual.HoldsText}, verdict: {actual.VerdictWords}) are in {received}. {accept}");
         }
 
         GoldenRecord golden;

@@ -23,7 +23,7 @@ public sealed record RobustnessRow(Claim Claim, ClaimOutcome? Preset, IReadOnlyL
             var changed = run.Where(v => v.Outcome!.Verdict != Preset.Verdict).ToList();
             return changed.Count == 0
                 ? $"the same under every variant run ({run.Count})"
-                : $"changes under {string.Join(", ", changed.Select(v => $"{v.Variant.Name} ({v.Outcome!.Verdict.Words()})"))}";
+                : $"changes under {string.Join(", ", changed.Select(v => $"{v.Variant.Name} ({v.Outcome!.VerdictWords})"))}";
         }
     }
 }

@@ -55,8 +55,8 @@ public sealed record SensitivityConfig : IExperimentConfig
     /// <summary>All of MNIST, 10 epochs (120,000 steps at batch 5, 600 at batch 1,000), five seeds; sensitivities on the whole test set.</summary>
     public static SensitivityConfig Full { get; } = new();
 
-    /// <summary>CI scale: 10,000 training images (seeded), the first 2,000 test images (also the sensitivity set), 8 epochs, three seeds.</summary>
-    public static SensitivityConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 10_000, TestSamples = 2_000, SensitivitySamples = 2_000, Seeds = [0, 1, 2] };
+    /// <summary>CI scale: 10,000 training images (seeded), the first 2,000 test images (also the sensitivity set), 8 epochs.</summary>
+    public static SensitivityConfig Quick { get; } = new() { Epochs = 8, TrainSamples = 10_000, TestSamples = 2_000, SensitivitySamples = 2_000 };
 
     public static SensitivityConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
@@ -123,31 +123,47 @@ public static class Sensitivity
     public static SensitivityResult Run(SensitivityConfig config, RunContext context)
     {
         var mnist = context.Mnist();
-        // Smallest batches first: they take by far the longest, so they should not start last.
-        var jobs = (from batch in config.BatchSizes.Order() from seed in config.Seeds select (batch, seed)).ToList();
-        using var progress = context.Observer.Start($"1-3 sensitivity: {jobs.Count} trainings x {config.Epochs} epochs", jobs.Count * config.Epochs);
-        var runs = context.Map(jobs, job => Train(config, mnist, job.batch, job.seed, progress));
+        // One stack per batch size, of every seed; the smallest batches first: they take by far
+        // the longest, so they should not start last.
+        int trainings = config.BatchSizes.Length * config.Seeds.Length;
+        using var progress = context.Observer.Start($"1-3 sensitivity: {trainings} trainings x {config.Epochs} epochs", trainings * config.Epochs);
+        var stacks = context.Map(config.BatchSizes.Order().ToList(), batch => Train(config, mnist, batch, progress, context.Meter));
         return new SensitivityResult(config, Mlp.CountParameters(config.Widths),
-            runs.OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
+            stacks.SelectMany(s => s).OrderBy(r => r.Seed).ThenBy(r => Array.IndexOf(config.BatchSizes, r.BatchSize)).ToArray());
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "sensitivity";
 
-    private static SensitivityRun Train(SensitivityConfig config, MnistData mnist, int batchSize, int seed, IProgressTask progress)
+    /// <summary>
+    /// The nets of one batch size, one per seed, trained as one stack; then each member's final
+    /// metrics and sensitivities, measured on the member as a single net.
+    /// </summary>
+    /// <remarks>
+    /// Member i is seed i's training: its seed's training subset, the seed's one set of initial
+    /// weights (from its "init" generator, the same for every batch size) and its own shuffles,
+    /// all derived as before stacking. Measured here, five stacked members cost 0.13-0.22 ms per
+    /// member and step at batch 5 (0.33-0.52 ms alone) and 0.38-0.44 ms at batch 64 (0.77-0.83 ms).
+    /// </remarks>
+    private static SensitivityRun[] Train(SensitivityConfig config, MnistData mnist, int batchSize, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
-        using var subsetGenerator = new Generator(Seeds.Derive(seed, SeedKey, "train-subset"));
-        var train = mnist.Train.Subset(config.TrainSamples, subsetGenerator);
+        int members = config.Seeds.Length;
+        var train = config.Seeds.Select(seed =>
+        {
+            using var subsetGenerator = new Generator(Seeds.Derive(seed, SeedKey, "train-subset"));
+            return mnist.Train.Subset(config.TrainSamples, subsetGenerator);
+        }).ToList();
         var test = mnist.Test.First(config.TestSamples);
         var probe = mnist.Test.First(config.SensitivitySamples);
 
         // "Identical" nets: every batch size of a seed starts from the same initial weights.
-        using var initGenerator = new Generator(Seeds.Derive(seed, SeedKey, "init"));
-        using var model = new Mlp(config.Widths, config.Activation).InitializeWith(initGenerator);
-        using var generator = new Generator(Seeds.Derive(seed, SeedKey, "shuffle", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var initGenerators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, "init")));
+        using var model = new StackedMlp(config.Widths, members, config.Activation).InitializeMembers(initGenerators.All);
+        string batchKey = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, "shuffle", batchKey)));
         long steps = 0;
-        var trainer = new Trainer(new TrainingOptions
+        var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,
             BatchSize = batchSize,
@@ -156,14 +172,20 @@ public static class Sensitivity
         })
         {
             Progress = progress,
-            RunName = $"sensitivity net, batch {batchSize}, seed {seed}",
+            Meter = meter,
+            RunNames = [.. config.Seeds.Select(seed => $"sensitivity net, batch {batchSize}, seed {seed}")],
             AfterBackward = _ => steps++,
         };
-        var history = trainer.Fit(model, train, test: null, generator);
+        var histories = trainer.Fit(model, train, test: null, generators.All);
+        var trainMetrics = trainer.Evaluate(model, train);
+        var testMetrics = trainer.Evaluate(model, [.. Enumerable.Repeat(test, members)]);
 
-        return new SensitivityRun(batchSize, seed, steps, history[^1].Loss,
-            trainer.Evaluate(model, train), trainer.Evaluate(model, test),
-            ReportMeasure(model, probe, batchSize), LossGradientNorm(model, probe), JacobianNorm(model, probe));
+        return [.. config.Seeds.Select((seed, i) =>
+        {
+            using var single = model.ExtractMember(i);
+            return new SensitivityRun(batchSize, seed, steps, histories[i][^1].Loss, trainMetrics[i], testMetrics[i],
+                ReportMeasure(single, probe, batchSize), LossGradientNorm(single, probe), JacobianNorm(single, probe));
+        })];
     }
 
     /// <summary>

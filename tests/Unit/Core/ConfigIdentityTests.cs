@@ -44,7 +44,7 @@ public sealed class ConfigIdentityTests
 
         ConfigIdentity.Same(Json.Serialize(FunctionFittingConfig.Quick), FunctionFittingConfig.Quick).Should().BeTrue();
         ConfigIdentity.Same(saved, FunctionFittingConfig.Quick).Should().BeFalse();
-        ConfigIdentity.Differences(saved, FunctionFittingConfig.Quick).Should().Equal("epochs 6 (preset: 3000)", "seeds [] (preset: [0,1,2])");
+        ConfigIdentity.Differences(saved, FunctionFittingConfig.Quick).Should().Equal("epochs 6 (preset: 3000)", "seeds [] (preset: [0,1,2,3,4])");
         ConfigIdentity.DifferentFields(FunctionFittingConfig.Quick with { Epochs = 6 }, FunctionFittingConfig.Quick).Should().Equal("epochs");
     }
 }

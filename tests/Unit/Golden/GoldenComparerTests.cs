@@ -142,7 +142,7 @@ public sealed class GoldenComparerTests
     [Fact]
     public void Portable_still_compares_the_claim_verdict_and_count_exactly()
     {
-        Portable(verdict: Verdict.NotReproduced, holds: 1).Failures.Select(f => f.Name).Should().BeEquivalentTo("verdict", "holds");
+        Portable(verdict: Verdict.Contradicted, holds: 1).Failures.Select(f => f.Name).Should().BeEquivalentTo("verdict", "holds");
     }
 
     [Fact]
