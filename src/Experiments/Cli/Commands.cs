@@ -114,9 +114,13 @@ public sealed class ReportCommand : Command<ReportSettings>
         Output.Reading(loaded, profile, paths);
         var checks = ClaimChecks.Evaluate(loaded, profile, paths, checkGolden: false);
         var runs = loaded.Select(r => (r.Experiment, r.Run?.Info)).ToList();
-        var variants = ClaimChecks.LoadVariants(Catalog.Experiments, profile, paths).Where(v => v.Run is not null)
-            .Select(v => (v.Experiment, v.Variant, ClaimChecks.EvaluateVariant(v.Experiment, v.Variant, v.Run, profile, paths, checkGolden: false))).ToList();
-        var robustness = variants.Count == 0 ? [] : RobustnessTable.Of(checks, variants);
+        // The robustness table: variant runs at the report's profile, else at the variants' own scale, beside the preset at the same scale.
+        var robustnessProfile = ClaimChecks.LoadVariants(Catalog.Experiments, profile, paths).Any(v => v.Run is not null) ? profile : RobustnessTable.VariantProfile;
+        var variants = ClaimChecks.LoadVariants(Catalog.Experiments, robustnessProfile, paths).Where(v => v.Run is not null)
+            .Select(v => (v.Experiment, v.Variant, ClaimChecks.EvaluateVariant(v.Experiment, v.Variant, v.Run, robustnessProfile, paths, checkGolden: false))).ToList();
+        var robustnessPresets = robustnessProfile == profile ? checks
+            : ClaimChecks.Evaluate(ClaimChecks.LoadPresets(Catalog.Experiments, robustnessProfile, paths), robustnessProfile, paths, checkGolden: false);
+        var robustness = variants.Count == 0 ? [] : RobustnessTable.Of(robustnessProfile, robustnessPresets, variants);
         AtomicFile.WriteAllText(paths.Report, ReportWriter.Render(checks, profile, runs, "figures", robustness));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(paths.Report)}");
         if (settings.Reference)

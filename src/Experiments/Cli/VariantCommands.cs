@@ -41,7 +41,7 @@ internal static class VariantRun
         }
 
         var presets = ClaimChecks.Evaluate(ClaimChecks.LoadPresets(jobs.Select(j => j.Experiment).Distinct(), profile, paths), profile, paths, checkGolden: false);
-        foreach (var table in RobustnessTable.Of(presets, checks).Where(t => jobs.Any(j => j.Experiment == t.Experiment)))
+        foreach (var table in RobustnessTable.Of(profile, presets, checks).Where(t => jobs.Any(j => j.Experiment == t.Experiment)))
             Output.RobustnessTable(table, jobs.Where(j => j.Experiment == table.Experiment).Select(j => j.Variant).ToHashSet());
         return settings.Check ? Output.GoldenFailures(checks.SelectMany(c => c.Checks).ToList()) : 0;
     }

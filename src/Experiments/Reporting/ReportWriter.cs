@@ -112,7 +112,10 @@ public static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Robustness: the verdicts under the choices the report leaves unstated");
         text.AppendLine();
-        text.AppendLine("Each variant changes one choice of the preset that the report does not state; its claims are judged by the same rules.");
+        var profiles = tables.Select(t => t.Profile.Slug()).Distinct().ToList();
+        text.AppendLine($"Each variant changes one choice of the preset that the report does not state; its claims are judged by the same rules, " +
+                        $"at the {string.Join(" and ", profiles)} profile's scale, beside the preset at that scale. " +
+                        "Each cell: the verdict, then the effect and its 95% interval.");
         foreach (var table in tables)
         {
             text.AppendLine();
@@ -127,7 +130,8 @@ public static class ReportWriter
                 text.AppendLine($"- `{variant.Name}`: {variant.Reason}");
         }
 
-        static string Cell(ClaimOutcome? outcome) => outcome is null ? "not run" : outcome.VerdictWords;
+        static string Cell(ClaimOutcome? outcome) => outcome is null ? "not run"
+            : $"{outcome.VerdictWords} {Effect.Number(outcome.Evidence.Effect.Estimate)} [{Effect.Number(outcome.Evidence.Effect.Low)}, {Effect.Number(outcome.Evidence.Effect.High)}]";
     }
 
     public static string Duration(double seconds) =>

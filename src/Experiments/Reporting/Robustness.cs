@@ -29,14 +29,21 @@ public sealed record RobustnessRow(Claim Claim, ClaimOutcome? Preset, IReadOnlyL
 }
 
 /// <summary>The robustness table of one experiment: its variants as columns, its claims as rows.</summary>
-public sealed record RobustnessTable(Experiment Experiment, IReadOnlyList<VariantInfo> Variants, IReadOnlyList<RobustnessRow> Rows)
+public sealed record RobustnessTable(Experiment Experiment, Profile Profile, IReadOnlyList<VariantInfo> Variants, IReadOnlyList<RobustnessRow> Rows)
 {
+    /// <summary>
+    /// The scale the variants are pinned at (their golden files): quick, five seeds each. Reports of
+    /// any profile show the robustness table of variant runs at their own profile if there are any,
+    /// else at this one.
+    /// </summary>
+    public const Profile VariantProfile = Profile.Quick;
+
     /// <summary>
     /// The tables of every experiment with variants, from the preset checks and the variant checks
     /// at one profile (outcomes absent where a run is missing).
     /// </summary>
-    public static IReadOnlyList<RobustnessTable> Of(IReadOnlyList<ClaimCheck> presets, IReadOnlyList<(Experiment Experiment, string Variant, IReadOnlyList<ClaimCheck> Checks)> variants) =>
-        Catalog.Experiments.Where(e => e.VariantList.Count > 0).Select(experiment => new RobustnessTable(experiment, experiment.VariantList,
+    public static IReadOnlyList<RobustnessTable> Of(Profile profile, IReadOnlyList<ClaimCheck> presets, IReadOnlyList<(Experiment Experiment, string Variant, IReadOnlyList<ClaimCheck> Checks)> variants) =>
+        Catalog.Experiments.Where(e => e.VariantList.Count > 0).Select(experiment => new RobustnessTable(experiment, profile, experiment.VariantList,
             Catalog.ClaimsOf(experiment).Select(claim => new RobustnessRow(claim,
                 presets.FirstOrDefault(c => c.Claim == claim)?.Outcome,
                 experiment.VariantList.Select(v => (v, variants.FirstOrDefault(x => x.Experiment == experiment && x.Variant == v.Name).Checks?
