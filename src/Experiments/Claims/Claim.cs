@@ -136,7 +136,7 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
     /// The golden record of this outcome, produced on the floating-point path <paramref name="numerics"/>:
     /// common metrics as they are, per-seed ones under <c>seed-N/</c>.
     /// </summary>
-    public GoldenRecord ToGolden(Numerics? numerics)
+    public GoldenRecord ToGolden(Numerics? numerics, string? variant = null)
     {
         var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, value) in Evidence.Common)
@@ -148,6 +148,6 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
                 metrics.Add($"seed-{seed.Seed}/{name}", value);
         }
         return new GoldenRecord(Claim.Id, Claim.Statement, Claim.Criterion, Claim.Kind, Profile.Slug(), Claim.Figures,
-            Verdict, Evidence.Effect, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics };
+            Verdict, Evidence.Effect, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics, Variant = variant };
     }
 }

@@ -115,6 +115,7 @@ public static partial class GoldenComparer
         ExactRow("criterion", golden.Criterion, actual.Criterion),
         ExactRow("kind", golden.Kind.ToString(), actual.Kind.ToString()),
         ExactRow("profile", golden.Profile, actual.Profile),
+        ExactRow("variant", golden.Variant ?? "none", actual.Variant ?? "none"),
         ExactRow("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
         ExactRow(VerdictField, golden.VerdictWords, actual.VerdictWords),
         regime == Regime.Strict || golden.Seeds != actual.Seeds

@@ -18,16 +18,21 @@ public sealed record GoldenRecord(
     [property: JsonPropertyOrder(2)] string Criterion,
     [property: JsonPropertyOrder(3)] ClaimKind Kind,
     [property: JsonPropertyOrder(4)] string Profile,
-    [property: JsonPropertyOrder(5)] int[] Figures,
-    [property: JsonPropertyOrder(6)] Verdict Verdict,
-    [property: JsonPropertyOrder(7)] Effect Effect,
-    [property: JsonPropertyOrder(8)] int Holds,
-    [property: JsonPropertyOrder(9)] int Seeds,
-    [property: JsonPropertyOrder(10)] string Summary,
-    [property: JsonPropertyOrder(12)] SortedDictionary<string, MetricValue> Metrics)
+    [property: JsonPropertyOrder(6)] int[] Figures,
+    [property: JsonPropertyOrder(7)] Verdict Verdict,
+    [property: JsonPropertyOrder(8)] Effect Effect,
+    [property: JsonPropertyOrder(9)] int Holds,
+    [property: JsonPropertyOrder(10)] int Seeds,
+    [property: JsonPropertyOrder(11)] string Summary,
+    [property: JsonPropertyOrder(13)] SortedDictionary<string, MetricValue> Metrics)
 {
+    /// <summary>The named variant of the experiment the values come from (<see cref="Core.Variant{TConfig}"/>); null (not written) for the preset.</summary>
+    [JsonPropertyOrder(5)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Variant { get; init; }
+
     /// <summary>The floating-point path the values came from; null in files accepted before fingerprints were recorded.</summary>
-    [JsonPropertyOrder(11)]
+    [JsonPropertyOrder(12)]
     public Numerics? Numerics { get; init; }
 
     /// <summary>"k of n seeds alone on the claimed side" (secondary to the effect).</summary>

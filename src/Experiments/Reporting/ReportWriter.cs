@@ -27,7 +27,8 @@ public static class ReportWriter
                (artifacts > 0 ? $"; {artifacts} artifact{(artifacts == 1 ? "" : "s")} of the report's own measure shown, not counted" : "");
     }
 
-    public static string Render(IReadOnlyList<ClaimCheck> checks, Profile profile, IReadOnlyList<(Experiment Experiment, RunInfo? Info)> runs, string figureFolder)
+    public static string Render(IReadOnlyList<ClaimCheck> checks, Profile profile, IReadOnlyList<(Experiment Experiment, RunInfo? Info)> runs, string figureFolder,
+        IReadOnlyList<RobustnessTable>? robustness = null)
     {
         var text = new StringBuilder();
         var outcomes = checks.Where(c => c.Outcome is not null).Select(c => c.Outcome!).ToList();
@@ -70,6 +71,10 @@ public static class ReportWriter
                                 $"{outcome.Evidence.Summary}; {outcome.HoldsText}.");
             }
         }
+
+        if (robustness is { Count: > 0 })
+            Robustness(text, robustness);
+
         text.AppendLine();
         text.AppendLine("## Runs");
         text.AppendLine();
@@ -97,6 +102,37 @@ public static class ReportWriter
     public static string Revision(RunInfo info) =>
         info.Revision == SourceRevision.Unknown ? SourceRevision.Unknown
             : info.Revision[..Math.Min(12, info.Revision.Length)] + (info.WorkingTree == "dirty" ? " (dirty)" : "");
+
+    /// <summary>
+    /// "Robustness": per experiment with variants, one row per claim, the verdict under the preset and
+    /// under each variant, and what the verdict depends on; the variants' reasons below the table.
+    /// </summary>
+    public static void Robustness(StringBuilder text, IReadOnlyList<RobustnessTable> tables)
+    {
+        text.AppendLine();
+        text.AppendLine("## Robustness: the verdicts under the choices the report leaves unstated");
+        text.AppendLine();
+        var profiles = tables.Select(t => t.Profile.Slug()).Distinct().ToList();
+        text.AppendLine($"Each variant changes one choice of the preset that the report does not state; its claims are judged by the same rules, " +
+                        $"at the {string.Join(" and ", profiles)} profile's scale, beside the preset at that scale. " +
+                        "Each cell: the verdict, then the effect and its 95% interval.");
+        foreach (var table in tables)
+        {
+            text.AppendLine();
+            text.AppendLine($"### `{table.Experiment.Name}`");
+            text.AppendLine();
+            text.AppendLine("| claim | preset | " + string.Join(" | ", table.Variants.Select(v => $"`{v.Name}`")) + " | depends on |");
+            text.AppendLine("|---|---|" + string.Concat(table.Variants.Select(_ => "---|")) + "---|");
+            foreach (var row in table.Rows)
+                text.AppendLine($"| `{row.Claim.Id}` | {Cell(row.Preset)} | " + string.Join(" | ", row.Variants.Select(v => Cell(v.Outcome))) + $" | {Markdown.Cell(row.DependsOn)} |");
+            text.AppendLine();
+            foreach (var variant in table.Variants)
+                text.AppendLine($"- `{variant.Name}`: {variant.Reason}");
+        }
+
+        static string Cell(ClaimOutcome? outcome) => outcome is null ? "not run"
+            : $"{outcome.VerdictWords} {Effect.Number(outcome.Evidence.Effect.Estimate)} [{Effect.Number(outcome.Evidence.Effect.Low)}, {Effect.Number(outcome.Evidence.Effect.High)}]";
+    }
 
     public static string Duration(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";

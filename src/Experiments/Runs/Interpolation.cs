@@ -18,10 +18,23 @@ public enum Initialisation
     Shared,
 }
 
-/// <summary>One way of training the MLP: its batch size and Adam's learning rate.</summary>
-public sealed record InterpolationNet(int BatchSize, double LearningRate)
+/// <summary>
+/// One way of training the MLP: its batch size and Adam's learning rate; <paramref name="Steps"/>
+/// null (the presets) for the config's epochs, else exactly that many steps (robustness variants
+/// that compare nets at equal steps; not written when null).
+/// </summary>
+public sealed record InterpolationNet(
+    int BatchSize, double LearningRate,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Steps = null)
 {
-    public string Name => $"batch {BatchSize}, lr {LearningRate.ToString("0.####", CultureInfo.InvariantCulture)}";
+    public string Name => $"batch {BatchSize}, lr {LearningRate.ToString("0.####", CultureInfo.InvariantCulture)}" +
+                          (Steps is { } steps ? $", {steps.ToString(CultureInfo.InvariantCulture)} steps" : "");
+
+    /// <summary>Steps per epoch on <paramref name="train"/> samples (a last partial batch is a step).</summary>
+    public int StepsPerEpoch(int train) => (train + BatchSize - 1) / BatchSize;
+
+    /// <summary>The epochs this net trains on <paramref name="train"/> samples, the last one cut at <see cref="Steps"/>.</summary>
+    public int EpochsFor(int epochs, int train) => Steps is { } steps ? (steps + StepsPerEpoch(train) - 1) / StepsPerEpoch(train) : epochs;
 }
 
 /// <summary>Two nets whose solutions θ1 (<see cref="First"/>) and θ2 (<see cref="Second"/>) are interpolated.</summary>
@@ -104,6 +117,20 @@ public sealed record InterpolationConfig : IExperimentConfig
 
     public static InterpolationConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
+    /// <summary>Training images the nets see (all 60,000 when <see cref="TrainSamples"/> is null).</summary>
+    public int TrainCount => TrainSamples ?? ConfigRules.MnistTrainImages;
+
+    /// <summary>The batch-size pair's choices the report leaves unstated, each changed on its own (the robustness table).</summary>
+    public static IReadOnlyList<Variant<InterpolationConfig>> Variants { get; } =
+    [
+        new("equal-steps", "Equal epochs or equal steps? The batch-64 net of the batch-size pair stops after as many steps as the batch-1,024 net takes (1/16 of its epochs).",
+            c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { First = p.First with { Steps = c.Epochs * p.Second.StepsPerEpoch(c.TrainCount) } } : p)] }),
+        new("scaled-learning-rate", "One learning rate for both batch sizes? The batch-1,024 net of the batch-size pair trains with 0.001 × 1,024 / 64 = 0.016 (the linear scaling rule).",
+            c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.Second with { LearningRate = p.First.LearningRate * p.Second.BatchSize / p.First.BatchSize } } : p)] }),
+        new("steps-only-control", "Is the batch-size pair's difference the batch size or the number of steps? Its batch-1,024 net replaced by a batch-64 net stopped after the batch-1,024 net's steps.",
+            c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.First with { Steps = c.Epochs * p.Second.StepsPerEpoch(c.TrainCount) } } : p)] }),
+    ];
+
     /// <summary>
     /// Sample-parameter products of the trainings (forward and backward: 3x a forward pass, both nets
     /// of a pair) and of the loss evaluations along each line, at about 18 ps each on 2 cores (fitted
@@ -133,7 +160,8 @@ public sealed record InterpolationConfig : IExperimentConfig
             {
                 string field = ConfigRules.Key(nameof(Pairs), i, name);
                 rules.Count($"{field}.{ConfigRules.Key(nameof(InterpolationNet.BatchSize))}", net.BatchSize, 1, ConfigRules.MnistTrainImages)
-                    .LearningRate($"{field}.{ConfigRules.Key(nameof(InterpolationNet.LearningRate))}", net.LearningRate);
+                    .LearningRate($"{field}.{ConfigRules.Key(nameof(InterpolationNet.LearningRate))}", net.LearningRate)
+                    .Count($"{field}.{ConfigRules.Key(nameof(InterpolationNet.Steps))}", net.Steps, 1, int.MaxValue, "the config's epochs");
             }
         }
         return rules
@@ -175,7 +203,10 @@ public static class Interpolation
     /// <summary>The experiment's name on the command line, in test traits and under <c>artifacts/runs/</c>.</summary>
     public const string Name = "interpolation";
 
-    public static Experiment<InterpolationConfig, InterpolationResult> Experiment { get; } = new(Name, "1-3", "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)", InterpolationConfig.For, Run);
+    public static Experiment<InterpolationConfig, InterpolationResult> Experiment { get; } = new(Name, "1-3", "Loss and accuracy on the line between two MNIST solutions (batch 64 vs 1024, lr 0.001 vs 0.01)", InterpolationConfig.For, Run)
+    {
+        Variants = InterpolationConfig.Variants,
+    };
 
     /// <summary>AlphaPoints evenly spaced values from AlphaStart to AlphaEnd, ends included, and the four values <see cref="InterpolationConfig.EndOffset"/> beside the ends, in order.</summary>
     public static double[] Alphas(InterpolationConfig config)
@@ -207,7 +238,7 @@ public static class Interpolation
         var stackNets = nets.OrderBy(n => n.BatchSize).ToList();
         var members = (from seed in config.Seeds from init in config.Initialisations select (seed, init)).ToList();
         IReadOnlyList<Solution[]> stacks;
-        using (var progress = context.Observer.Start($"1-3 interpolation: {trainings.Count} trainings x {config.Epochs} epochs", trainings.Count * config.Epochs))
+        using (var progress = context.Observer.Start($"1-3 interpolation: {trainings.Count} trainings x {config.Epochs} epochs", trainings.Sum(t => t.net.EpochsFor(config.Epochs, config.TrainCount))))
             stacks = context.Map(stackNets, net => Train(config, mnist, members, net, progress, context.Meter));
         Solution SolutionOf(int seed, Initialisation init, InterpolationNet net) => stacks[stackNets.IndexOf(net)][members.IndexOf((seed, init))];
 
@@ -254,7 +285,8 @@ public static class Interpolation
         using var model = new StackedMlp(config.Widths, members.Count, config.Activation).InitializeMembers(initGenerators.All);
         var histories = new StackedTrainer(new TrainingOptions
         {
-            Epochs = config.Epochs,
+            Epochs = net.EpochsFor(config.Epochs, config.TrainCount),
+            MaxSteps = net.Steps,
             BatchSize = net.BatchSize,
             LearningRate = net.LearningRate,
             Loss = LossKind.CrossEntropy,

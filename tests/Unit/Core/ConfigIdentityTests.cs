@@ -14,8 +14,8 @@ public sealed class ConfigIdentityTests
         var experiment = FunctionFitting.Experiment;
 
         RunStore.Locate(experiment, experiment.Configure(Profile.Quick), Profile.Quick, Paths)
-            .Should().Be(("/repo/artifacts/runs/function-fitting/quick", true));
-        var (dir, isPreset) = RunStore.Locate(experiment, experiment.Configure(Profile.Quick, ["epochs=6"]), Profile.Quick, Paths);
+            .Should().Be(("/repo/artifacts/runs/function-fitting/quick", true, (string?)null));
+        var (dir, isPreset, _) = RunStore.Locate(experiment, experiment.Configure(Profile.Quick, ["epochs=6"]), Profile.Quick, Paths);
         isPreset.Should().BeFalse();
         dir.Should().MatchRegex("^/repo/artifacts/runs/function-fitting/overrides/quick-[0-9a-f]{12}$");
     }
