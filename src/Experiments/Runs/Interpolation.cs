@@ -117,7 +117,8 @@ public sealed record InterpolationConfig : IExperimentConfig
 
     public static InterpolationConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
-    /// <summary>Training images the nets see (all 60,000 when <see cref="TrainSamples"/> is null).</summary>
+    /// <summary>Training images the nets see (all 60,000 when <see cref="TrainSamples"/> is null); derived, not written.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int TrainCount => TrainSamples ?? ConfigRules.MnistTrainImages;
 
     /// <summary>The batch-size pair's choices the report leaves unstated, each changed on its own (the robustness table).</summary>
