@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Homework.Experiments;
 using Homework.Experiments.Claims;
 using Homework.Experiments.Core;
+using Homework.Experiments.Golden;
 
 namespace Homework.Tests.Unit.Docs;
 
@@ -127,6 +128,38 @@ public sealed partial class ReadmeTests
         var paragraph = section.Split("\n\n").Select(Flat).SingleOrDefault(p => p.Contains(phrase, StringComparison.Ordinal));
         paragraph.Should().NotBeNull($"the README says \"{phrase}\"");
         Ids().Matches(paragraph![paragraph.IndexOf(phrase, StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value).Distinct().Should().BeEquivalentTo(differ);
+    }
+
+    [Fact]
+    public void The_robustness_tables_are_the_variants_golden_files()
+    {
+        var section = Section("## Robustness: the verdicts under the choices the report leaves unstated");
+        var tables = section.Split("\n\n").Where(b => b.TrimStart().StartsWith("| claim | preset |", StringComparison.Ordinal)).ToList();
+        var experiments = Catalog.Experiments.Where(e => e.VariantList.Count > 0).ToList();
+        tables.Should().HaveCount(experiments.Count, "one table per experiment with variants");
+        foreach (var (table, experiment) in tables.Zip(experiments))
+        {
+            var lines = table.Trim().Split('\n');
+            string[] header = lines[0].Trim('|', ' ').Split(" | ");
+            header[2..^1].Should().Equal(experiment.VariantList.Select(v => $"`{v.Name}`"), $"the columns of {experiment.Name}'s table are its variants");
+            var rows = lines.Skip(2).Select(l => l.Trim('|', ' ').Split(" | ")).ToList();
+            rows.Select(r => r[0]).Should().Equal(Catalog.ClaimsOf(experiment).Select(c => $"`{c.Id}`"));
+            foreach (var row in rows)
+            {
+                string id = row[0].Trim('`');
+                row[1].Should().Be(Cell(Path.Combine(Paths.GoldenRoot, "quick", id + ".verified.json")), $"the preset cell of {id}");
+                foreach (var (variant, i) in experiment.VariantList.Select((v, i) => (v, i)))
+                    row[2 + i].Should().Be(Cell(Path.Combine(Paths.VariantGoldenDirectory(Profile.Quick, experiment.Name, variant.Name), id + ".verified.json")),
+                        $"the {variant.Name} cell of {id} is its golden file's");
+            }
+        }
+
+        static string Cell(string path)
+        {
+            File.Exists(path).Should().BeTrue($"{path} exists");
+            var golden = GoldenStore.Read(path);
+            return $"{golden.VerdictWords} {Effect.Number(golden.Effect.Estimate)} [{Effect.Number(golden.Effect.Low)}, {Effect.Number(golden.Effect.High)}]";
+        }
     }
 
     [Fact]
