@@ -134,14 +134,14 @@ public sealed record InterpolationConfig : IExperimentConfig
 
     /// <summary>
     /// Sample-parameter products of the trainings (forward and backward: 3x a forward pass, both nets
-    /// of a pair) and of the loss evaluations along each line, at about 18 ps each on 2 cores (fitted
-    /// to the measured 2.7 min at full, 28 s at quick). For balancing shards only.
+    /// of a pair) and of the loss evaluations along each line, at about 32 ps each on 2 cores (fitted
+    /// to the measured 70 s at quick on an idle machine, five seeds). For balancing shards only.
     /// </summary>
     public double EstimatedSeconds()
     {
         double train = TrainSamples ?? ConfigRules.MnistTrainImages, test = TestSamples ?? ConfigRules.MnistTestImages;
         return Seeds.Length * Pairs.Length * Initialisations.Length * (double)Mlp.CountParameters(Widths)
-               * (2 * 3.0 * Epochs * train + AlphaPoints * (train + test)) * 1.76e-11;
+               * (2 * 3.0 * Epochs * train + AlphaPoints * (train + test)) * 3.2e-11;
     }
 
     /// <summary>
