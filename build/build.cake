@@ -60,6 +60,23 @@ Task("Check")
     p.Homework($"check --profile {p.Profile}");
 });
 
+Task("Robustness")
+    .Description("The robustness run: every experiment's preset and every named variant at the quick scale (five seeds each, where the variants' golden files are pinned), checked against those golden files; reports of any profile show the robustness table from these runs.")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework("run all --profile quick --no-figures");
+    p.Homework("run all --variant all --profile quick --no-figures --check");
+});
+
+Task("CheckVariants")
+    .Description("Compare the saved variant runs of --profile (default quick, where they are pinned) with the variants' golden files (no training).")
+    .IsDependentOn("Build")
+    .Does<BuildParameters>(p =>
+{
+    p.Homework($"check --variants --profile {p.Profile}");
+});
+
 Task("Reproduce")
     .Description("Train every experiment at --profile and check every claim against that profile's golden files.")
     .IsDependentOn("Train")

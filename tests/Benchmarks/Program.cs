@@ -9,6 +9,16 @@ using Homework.Experiments.Core;
 TorchRuntime.EnsureLoaded();
 if (args is ["stress", ..])
     return Homework.Benchmarks.ScalarLifetimeStress.Run(args[1..]);
+if (args is ["steps", ..])
+    return Homework.Benchmarks.StepProbe.Run(args[1..]);
+if (args is ["conv", ..])
+    return Homework.Benchmarks.ConvProbe.Run(args[1..]);
+if (args is ["parallel", ..])
+    return Homework.Benchmarks.ParallelProbe.Run(args[1..]);
+if (args is ["experiments", ..])
+    return Homework.Benchmarks.ExperimentProbe.Run(args[1..]);
+if (args is ["parts", ..])
+    return Homework.Benchmarks.PartsProbe.Run(args[1..]);
 
 var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance);
 var config = DefaultConfig.Instance

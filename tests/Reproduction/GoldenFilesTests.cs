@@ -66,4 +66,23 @@ public sealed class GoldenFilesTests
             new GoldenStore(Harness.Paths.GoldenDirectory(profile)).Orphans(Catalog.Claims.Select(c => c.Id))
                 .Should().BeEmpty($"verified files of the {profile.Slug()} profile that no claim uses are stale: delete them or restore their claim");
     }
+
+    [Fact]
+    public void Every_golden_file_of_a_variant_belongs_to_a_declared_variant_and_a_claim_of_its_experiment()
+    {
+        string root = Harness.Paths.VariantGoldenRoot;
+        if (!Directory.Exists(root)) return;
+        foreach (string file in Directory.EnumerateFiles(root, "*" + GoldenStore.VerifiedSuffix, SearchOption.AllDirectories))
+        {
+            var parts = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/').Split('/');
+            parts.Length.Should().BeGreaterThan(3, $"{file} lies at variants/<profile>/<experiment>/<variant>/<claim id>");
+            var profile = Profiles.Parse(parts[0]);
+            var experiment = Catalog.Find(parts[1]);
+            experiment.VariantList.Select(v => v.Name).Should().Contain(parts[2], $"{file} belongs to a variant {experiment.Name} declares");
+            string claim = string.Join('/', parts[3..])[..^GoldenStore.VerifiedSuffix.Length];
+            Catalog.ClaimsOf(experiment).Select(c => c.Id).Should().Contain(claim, $"{file} belongs to a claim of {experiment.Name}");
+            GoldenStore.Read(file).Variant.Should().Be(parts[2]);
+            GoldenStore.Read(file).Profile.Should().Be(profile.Slug());
+        }
+    }
 }

@@ -68,6 +68,24 @@ public static class Intervals
     public static double PValue(double observed, IReadOnlyList<double> nullDraws) =>
         (1.0 + nullDraws.Count(d => d >= observed)) / (1.0 + nullDraws.Count);
 
+    /// <summary>
+    /// Fisher's combination of independent one-sided p-values (one per seed): −2 Σ ln p is χ² with
+    /// 2k degrees of freedom under the null; its upper tail, in closed form for an even number of them.
+    /// </summary>
+    public static double FisherCombined(IReadOnlyList<double> pValues)
+    {
+        if (pValues.Count == 0) return double.NaN;
+        if (pValues.Any(p => p <= 0)) return 0;
+        double half = -pValues.Sum(Math.Log); // χ²/2
+        double term = 1, sum = 1;
+        for (int i = 1; i < pValues.Count; i++)
+        {
+            term *= half / i;
+            sum += term;
+        }
+        return Math.Min(1, Math.Exp(-half) * sum);
+    }
+
     /// <summary>P(Binomial(n, 1/2) ≤ k).</summary>
     private static double BinomialHalfCdf(int n, int k)
     {

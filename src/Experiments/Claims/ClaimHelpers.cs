@@ -1,3 +1,5 @@
+using System.Globalization;
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Golden;
 
 namespace Homework.Experiments.Claims;
@@ -39,6 +41,25 @@ internal static class Evidence
         }
         return evidence;
     }
+
+    /// <summary>The mean over seeds of one number per seed, with its t interval: the effect of most claims.</summary>
+    public static Effect MeanOverSeeds(string measure, IEnumerable<double> perSeed, Side claimed, double threshold) =>
+        Effect.Of(measure, Intervals.Mean(perSeed.ToList()), claimed, threshold);
+
+    /// <summary>
+    /// The effect of a claim about every one of several groups (nets, models): each group's share of
+    /// trainings that succeeded, with its Wilson interval; the weakest group decides (the summary names
+    /// the groups' counts: which group is weakest is a per-seed outcome, not part of the measure).
+    /// </summary>
+    public static Effect WeakestShare(string measure, IEnumerable<(string Group, int Successes, int Trials)> groups, Side claimed, double threshold)
+    {
+        var weakest = groups.MinBy(g => (double)g.Successes / Math.Max(1, g.Trials));
+        return Effect.Of($"{measure}, of the model with the smallest share",
+            Intervals.Share(weakest.Successes, weakest.Trials, "trainings"), claimed, threshold);
+    }
+
+    /// <summary>A number with two decimals and a sign, "+0.12", for summaries.</summary>
+    public static string Signed(double value, string format = "+0.00;-0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>"k of n" for a summary line.</summary>
     public static string Count(IEnumerable<bool> values)

@@ -1,4 +1,3 @@
-using Homework.Experiments.Analysis;
 using Homework.Experiments.Golden;
 using Homework.Experiments.Runs;
 
@@ -11,7 +10,8 @@ public static class OptimizationPathsClaims
     {
         Id = "1-2/paths/gradual-optimization",
         Statement = "Backpropagation is used to optimize the weights inside the network that is trained throughout the training phase, as seen in Figures 7 and 8. The figures demonstrate the gradual fine-tuning as the weights are gradually optimized.",
-        Criterion = "In each of the eight series the loss at the last collected point is below the loss at the first, and consecutive collected weight vectors (all 57 parameters) lie closer together in the last third of the series than in the first third (mean distance).",
+        Criterion = "\"Gradual fine-tuning\": per series, log₁₀ of the mean distance between consecutive collected weight vectors (all 57 parameters) in the last third of the series over that in the first third; " +
+                    "the mean over the eight series with its 95% t interval must lie below 0 (the steps shrink as the weights are optimised). The loss at the last collected point is recorded beside it.",
         Experiment = OptimizationPaths.Experiment,
         Figures = [7, 8],
         Check = Gradual,
@@ -40,10 +40,12 @@ public static class OptimizationPathsClaims
             common[$"pca/model-pc{i + 1}-variance"] = result.ModelExplainedVariance[i];
             common[$"pca/layer-pc{i + 1}-variance"] = result.LayerExplainedVariance[i];
         }
-        double shrink = Statistics.Median(seeds.Select(x => x.Metrics["last-third-step"].Real / x.Metrics["first-third-step"].Real));
-        string summary = $"holds in {Evidence.Count(seeds)} series; median last/first-third step length {shrink:0.00}; " +
+        var effect = Evidence.MeanOverSeeds("log₁₀ of the last-third over the first-third step length",
+            seeds.Select(x => Math.Log10(x.Metrics["last-third-step"].Real / x.Metrics["first-third-step"].Real)), Side.Below, 0);
+        string summary = $"last/first-third step length {Math.Pow(10, effect.Estimate):0.00} [{Math.Pow(10, effect.Low):0.00}, {Math.Pow(10, effect.High):0.00}] (geometric mean of {seeds.Count} series); " +
+                         $"loss fell in {Evidence.Count(seeds.Select(x => x.Metrics["last-loss"].Real < x.Metrics["first-loss"].Real))} series; " +
                          $"2 PCs explain {Evidence.Percent(result.ModelExplainedVariance.Sum(), 0)} (model), {Evidence.Percent(result.LayerExplainedVariance.Sum(), 0)} (layer)";
-        return new ClaimEvidence(seeds, common, summary);
+        return new ClaimEvidence(seeds, common, summary, effect);
     }
 
     private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());

@@ -17,6 +17,8 @@ public sealed class RunCommand : Command<RunSettings>
         var paths = settings.Paths();
         var profile = settings.Profile;
         var experiments = Catalog.Select(settings.Experiment);
+        if (settings.Variant is { } variant)
+            return VariantRun.Execute(settings, variant, experiments, paths, cancellation);
         // Every config is resolved and validated before LibTorch loads or anything trains.
         var configs = experiments.Select(e => e.Configure(profile, settings.Overrides)).ToList();
         bool presets = experiments.Select((e, i) => RunStore.Locate(e, configs[i], profile, paths).IsPreset).All(p => p);
@@ -65,11 +67,18 @@ public sealed class RunCommand : Command<RunSettings>
 }
 
 /// <summary>`check`: evaluates the claims from saved results against the golden files.</summary>
-public sealed class CheckCommand : Command<ProfileSettings>
+public sealed class CheckCommand : Command<CheckSettings>
 {
-    public override int Execute(CommandContext context, ProfileSettings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, CheckSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
+        if (settings.Variants)
+        {
+            var saved = ClaimChecks.LoadVariants(Catalog.Experiments, settings.Profile, paths);
+            var variantChecks = saved.Select(v => ClaimChecks.EvaluateVariant(v.Experiment, v.Variant, v.Run, settings.Profile, paths, checkGolden: true)).SelectMany(c => c).ToList();
+            Output.ClaimTable(variantChecks);
+            return Output.GoldenFailures(variantChecks);
+        }
         var runs = ClaimChecks.LoadPresets(Catalog.Experiments, settings.Profile, paths);
         Output.Reading(runs, settings.Profile, paths);
         var checks = ClaimChecks.Evaluate(runs, settings.Profile, paths, checkGolden: true);
@@ -105,7 +114,14 @@ public sealed class ReportCommand : Command<ReportSettings>
         Output.Reading(loaded, profile, paths);
         var checks = ClaimChecks.Evaluate(loaded, profile, paths, checkGolden: false);
         var runs = loaded.Select(r => (r.Experiment, r.Run?.Info)).ToList();
-        AtomicFile.WriteAllText(paths.Report, ReportWriter.Render(checks, profile, runs, "figures"));
+        // The robustness table: variant runs at the report's profile, else at the variants' own scale, beside the preset at the same scale.
+        var robustnessProfile = ClaimChecks.LoadVariants(Catalog.Experiments, profile, paths).Any(v => v.Run is not null) ? profile : RobustnessTable.VariantProfile;
+        var variants = ClaimChecks.LoadVariants(Catalog.Experiments, robustnessProfile, paths).Where(v => v.Run is not null)
+            .Select(v => (v.Experiment, v.Variant, ClaimChecks.EvaluateVariant(v.Experiment, v.Variant, v.Run, robustnessProfile, paths, checkGolden: false))).ToList();
+        var robustnessPresets = robustnessProfile == profile ? checks
+            : ClaimChecks.Evaluate(ClaimChecks.LoadPresets(Catalog.Experiments, robustnessProfile, paths), robustnessProfile, paths, checkGolden: false);
+        var robustness = variants.Count == 0 ? [] : RobustnessTable.Of(robustnessProfile, robustnessPresets, variants);
+        AtomicFile.WriteAllText(paths.Report, ReportWriter.Render(checks, profile, runs, "figures", robustness));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(paths.Report)}");
         if (settings.Reference)
         {
@@ -113,7 +129,7 @@ public sealed class ReportCommand : Command<ReportSettings>
             Directory.CreateDirectory(figures);
             foreach (string png in Directory.EnumerateFiles(paths.Figures, "fig*.png"))
                 File.Copy(png, Path.Combine(figures, Path.GetFileName(png)), overwrite: true);
-            AtomicFile.WriteAllText(Path.Combine(paths.Reference, "report.md"), ReportWriter.Render(checks, profile, runs, "figures"));
+            AtomicFile.WriteAllText(Path.Combine(paths.Reference, "report.md"), ReportWriter.Render(checks, profile, runs, "figures", robustness));
             AnsiConsole.MarkupLine($"Copied the report and figures to {Markup.Escape(paths.Reference)}");
         }
         Output.ClaimTable(checks);
@@ -170,6 +186,8 @@ public sealed class ListCommand : Command<CommonSettings>
             foreach (var claim in Catalog.ClaimsOf(experiment))
                 table.AddRow(Markup.Escape(claim.Id), string.Join(", ", claim.Figures), Markup.Escape(claim.Statement));
             AnsiConsole.Write(table);
+            foreach (var variant in experiment.VariantList)
+                AnsiConsole.MarkupLine($"  variant [bold]{Markup.Escape(variant.Name)}[/]: {Markup.Escape(variant.Reason)}");
         }
         return 0;
     }
@@ -177,6 +195,22 @@ public sealed class ListCommand : Command<CommonSettings>
 
 internal static class Output
 {
+    /// <summary>One experiment's claims under its preset and the variants in <paramref name="shown"/>, with what each verdict depends on.</summary>
+    public static void RobustnessTable(RobustnessTable table, IReadOnlySet<string> shown)
+    {
+        var variants = table.Variants.Where(v => shown.Contains(v.Name)).ToList();
+        var grid = new Table().Border(TableBorder.Rounded).Title($"{table.Experiment.Name}: preset and variants").AddColumn("claim").AddColumn("preset");
+        foreach (var variant in variants) grid.AddColumn(Markup.Escape(variant.Name));
+        foreach (var row in table.Rows)
+        {
+            var cells = new List<string> { Markup.Escape(row.Claim.Id), Words(row.Preset) };
+            cells.AddRange(variants.Select(v => Words(row.Variants.First(x => x.Variant.Name == v.Name).Outcome)));
+            grid.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(grid);
+        static string Words(ClaimOutcome? outcome) => outcome is null ? "[grey]not run[/]" : Markup.Escape(outcome.VerdictWords);
+    }
+
     /// <summary>Says which runs a reading command works from: the profile's preset runs, and which of them exist.</summary>
     public static void Reading(IReadOnlyList<(Experiment Experiment, SavedRun? Run)> runs, Profile profile, ProjectPaths paths)
     {
@@ -211,12 +245,13 @@ internal static class Output
         foreach (var check in checks)
         {
             string verdict = check.Outcome is null ? "[grey]not run[/]"
-                : check.Outcome.Verdict == Verdict.Reproduced ? "[green]reproduced[/]" : "[red]not reproduced[/]";
+                : $"[{(check.Outcome.Verdict == Verdict.Reproduced ? "green" : check.Outcome.Verdict == Verdict.Contradicted ? "red" : "yellow")}]{Markup.Escape(check.Outcome.VerdictWords)}[/]";
             string golden = check.Golden is null ? "" : check.Golden.Ok ? "[green]match[/]" : $"[red]{check.Golden.Status.ToString().ToLowerInvariant()}[/]";
             table.AddRow(Markup.Escape(check.Claim.Id), verdict, check.Outcome is null ? "" : $"{check.Outcome.Holds}/{check.Outcome.Seeds}",
                 golden, Markup.Escape(check.Outcome?.Evidence.Summary ?? check.Missing ?? ""));
         }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape(ReportWriter.Tally(checks.Where(c => c.Outcome is not null).Select(c => c.Outcome!))) + ".");
     }
 
     /// <summary>Prints every golden mismatch; 1 if there was one, else 0.</summary>

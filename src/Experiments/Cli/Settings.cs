@@ -73,6 +73,10 @@ public sealed class RunSettings : ProfileSettings
     [Description("Run only the i-th of n shards of the work (experiments, and mnist-cnn's nets), saved as part-runs under runs/<experiment>/parts/ for `merge`, e.g. --shard 2/4.")]
     public string? ShardText { get; init; }
 
+    [CommandOption("--variant <NAME>")]
+    [Description("Run a named variant of the experiment instead of its preset (see `list`), or `all` for every variant of the experiments named; saved under runs/<experiment>/variants/.")]
+    public string? Variant { get; init; }
+
     [CommandOption("--plan")]
     [Description("With --shard: print which shard trains which unit, and the estimated time of each shard, then stop (nothing trains).")]
     public bool Plan { get; init; }
@@ -88,6 +92,12 @@ public sealed class RunSettings : ProfileSettings
             return Spectre.Console.ValidationResult.Error("--set needs a single experiment: configs differ between experiments.");
         if (Plan && ShardText is null)
             return Spectre.Console.ValidationResult.Error("--plan shows how --shard i/n divides the work: add --shard, e.g. --shard 1/4 --plan.");
+        if (Variant is not null && Overrides.Length > 0)
+            return Spectre.Console.ValidationResult.Error("--variant runs a variant as declared; --set changes a config field: use one or the other.");
+        if (Variant is not null && ShardText is not null)
+            return Spectre.Console.ValidationResult.Error("--variant and --shard cannot be combined: a variant runs whole.");
+        if (Variant is not null && Variant != "all" && string.Equals(Experiment, "all", StringComparison.OrdinalIgnoreCase))
+            return Spectre.Console.ValidationResult.Error($"Variant names belong to one experiment: name it (`run <experiment> --variant {Variant}`), or run every variant with `--variant all`.");
         if (Check && ShardText is not null)
             return Spectre.Console.ValidationResult.Error("--check compares whole runs with the golden files, and a shard saves only parts: drop --check, and run `check` after `merge`.");
         try
@@ -111,6 +121,13 @@ public sealed class MergeSettings : ProfileSettings
     [CommandOption("--allow-mixed-numerics")]
     [Description("Merge an experiment whose parts ran on different floating-point paths, recording no numerics fingerprint (its golden comparison is then portable only). For CI runners of mixed CPUs.")]
     public bool AllowMixedNumerics { get; init; }
+}
+
+public sealed class CheckSettings : ProfileSettings
+{
+    [CommandOption("--variants")]
+    [Description("Check the saved runs of every variant against the variants' golden files, instead of the presets'.")]
+    public bool Variants { get; init; }
 }
 
 public sealed class ReportSettings : ProfileSettings

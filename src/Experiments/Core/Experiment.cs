@@ -48,6 +48,20 @@ public abstract class Experiment(string name, string part, string title)
     /// <summary>About how long a run of <paramref name="config"/> takes (<see cref="IExperimentConfig.EstimatedSeconds"/>): what shards are balanced by.</summary>
     public double EstimatedSeconds(object config) => ((IExperimentConfig)config).EstimatedSeconds();
 
+    /// <summary>The named variants of the experiment (<see cref="Variant{TConfig}"/>), in declaration order.</summary>
+    public virtual IReadOnlyList<VariantInfo> VariantList => [];
+
+    /// <summary>
+    /// The config of variant <paramref name="name"/> at <paramref name="profile"/>: the preset with the
+    /// variant's change, validated. An unknown name is a <see cref="UsageException"/> that lists the valid ones.
+    /// </summary>
+    public virtual object VariantConfig(Profile profile, string name) =>
+        throw new UsageException($"{Name} has no variants; `list` shows the experiments that have.");
+
+    /// <summary>The variant whose config <paramref name="config"/> is at <paramref name="profile"/>, or null.</summary>
+    public string? VariantOf(object config, Profile profile) =>
+        VariantList.FirstOrDefault(v => ConfigIdentity.Same(config, VariantConfig(profile, v.Name)))?.Name;
+
     /// <summary>What a part of this experiment is in a sharded run ("net"), or null when the experiment is never split.</summary>
     public virtual string? SplitBy => null;
 
@@ -104,6 +118,24 @@ public sealed class Experiment<TConfig, TResult>(string name, string part, strin
     }
 
     public override object ReadResult(string path, string fix) => Json.Read<TResult>(path, fix);
+
+    /// <summary>
+    /// The named variants of the experiment, declared next to its config record: each a change of
+    /// the preset with the unstated choice it probes. Names are unique and kebab-case.
+    /// </summary>
+    public IReadOnlyList<Variant<TConfig>> Variants { get; init; } = [];
+
+    public override IReadOnlyList<VariantInfo> VariantList => Variants.Select(v => new VariantInfo(v.Name, v.Reason)).ToList();
+
+    public override object VariantConfig(Profile profile, string name)
+    {
+        var variant = Variants.FirstOrDefault(v => v.Name == name)
+            ?? (Variants.Count == 0 ? throw new UsageException($"{Name} has no variants; `list` shows the experiments that have.")
+                : throw new UsageException($"Unknown variant '{name}' of {Name}. Valid: {string.Join(", ", Variants.Select(v => v.Name))}."));
+        var config = variant.Apply(preset(profile));
+        ConfigValidation.ThrowIfInvalid(config, $"{Name} (variant {name})", profile);
+        return config;
+    }
 
     /// <summary>
     /// How a sharded run splits this experiment, if it may (declared next to the config record,

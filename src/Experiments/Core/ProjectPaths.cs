@@ -46,6 +46,17 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
     /// </summary>
     public string PartRunDirectory(string experiment, string slot, string part) => Path.Combine(Runs, experiment, PartsFolder, slot, part);
 
+    /// <summary>
+    /// The run of a named variant of an experiment at one profile (<see cref="Variant{TConfig}"/>):
+    /// <c>artifacts/runs/&lt;experiment&gt;/variants/&lt;profile&gt;-&lt;variant&gt;/</c>. Like the preset's, its
+    /// identity is its config, the preset with the variant's change.
+    /// </summary>
+    public string VariantRunDirectory(string experiment, Profile profile, string variant) =>
+        Path.Combine(Runs, experiment, VariantsFolder, $"{profile.Slug()}-{variant}");
+
+    /// <summary>The folder of an experiment's variant runs under <c>artifacts/runs/&lt;experiment&gt;/</c>.</summary>
+    public const string VariantsFolder = "variants";
+
     /// <summary><c>artifacts/figures/</c>: the figures of the last run, named <c>figNN-slug.png</c>.</summary>
     public string Figures => Path.Combine(Artifacts, "figures");
 
@@ -63,6 +74,16 @@ public sealed record ProjectPaths(string Root, string Artifacts, string DataDire
 
     /// <summary>The golden files of a profile: <c>tests/Reproduction/Golden/&lt;profile&gt;/</c>.</summary>
     public string GoldenDirectory(Profile profile) => Path.Combine(GoldenRoot, profile.Slug());
+
+    /// <summary>
+    /// The golden files of the variants: <c>tests/Reproduction/Golden/variants/</c>, apart from the
+    /// profiles' folders, whose every file must be a claim of the preset.
+    /// </summary>
+    public string VariantGoldenRoot => Path.Combine(GoldenRoot, VariantsFolder);
+
+    /// <summary>The golden files of one variant: <c>tests/Reproduction/Golden/variants/&lt;profile&gt;/&lt;experiment&gt;/&lt;variant&gt;/</c>.</summary>
+    public string VariantGoldenDirectory(Profile profile, string experiment, string variant) =>
+        Path.Combine(VariantGoldenRoot, profile.Slug(), experiment, variant);
 
     /// <summary>
     /// Finds the repository root above the current directory or above this program, and

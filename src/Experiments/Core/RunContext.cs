@@ -19,10 +19,16 @@ public sealed record RunContext
 
     public IRunObserver Observer { get; init; } = NullObserver.Instance;
 
+    /// <summary>Receives the work of every training loop (the benchmarks' GFLOP/s per experiment); none when null.</summary>
+    public Training.ITrainingMeter? Meter { get; init; }
+
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>Data to use instead of the MNIST files (tests of the experiments on synthetic images).</summary>
+    internal MnistData? MnistData { get; init; }
+
     /// <summary>The MNIST data, read and checked once per process and folder.</summary>
-    public MnistData Mnist() => MnistData.Load(DataDirectory, Observer);
+    public MnistData Mnist() => MnistData ?? Data.MnistData.Load(DataDirectory, Observer);
 
     /// <summary>
     /// Runs <paramref name="work"/> on every item, <see cref="Jobs"/> at a time, each on a
@@ -50,4 +56,7 @@ public sealed record RunContext
         }
         return results;
     }
+
+    /// <summary>Runs one piece of work as <see cref="Map{TItem, TResult}"/> runs each of its items (threads set, errors unwrapped).</summary>
+    public TResult RunOne<TResult>(Func<TResult> work) => Map([0], _ => work())[0];
 }

@@ -36,6 +36,10 @@ public sealed record RunInfo(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? Overrides { get; init; }
 
+    /// <summary>The named variant the run's config is (<see cref="Variant{TConfig}"/>); absent for the preset and for overrides.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Variant { get; init; }
+
     /// <summary>
     /// Present only in a part-run of a sharded run (<c>run --shard i/n</c>): its unit, shard and
     /// plan. A part is never a whole run: it lives under <c>runs/&lt;experiment&gt;/parts/</c>, and
@@ -85,11 +89,18 @@ public static class RunStore
     public const string ResultFile = "result.json";
     public const string InfoFile = "run.json";
 
-    /// <summary>The folder a run of <paramref name="config"/> is saved in, and whether that is the preset's.</summary>
-    public static (string Directory, bool IsPreset) Locate(Experiment experiment, object config, Profile profile, ProjectPaths paths) =>
-        ConfigIdentity.Same(config, experiment.PresetOf(profile))
-            ? (paths.RunDirectory(experiment.Name, profile), true)
-            : (paths.OverrideRunDirectory(experiment.Name, profile, ConfigIdentity.Hash(config)), false);
+    /// <summary>
+    /// The folder a run of <paramref name="config"/> is saved in: the preset's, a named variant's, or
+    /// one named by the config's hash; whether that is the preset's, and which variant it is.
+    /// </summary>
+    public static (string Directory, bool IsPreset, string? Variant) Locate(Experiment experiment, object config, Profile profile, ProjectPaths paths)
+    {
+        if (ConfigIdentity.Same(config, experiment.PresetOf(profile)))
+            return (paths.RunDirectory(experiment.Name, profile), true, null);
+        if (experiment.VariantOf(config, profile) is { } variant)
+            return (paths.VariantRunDirectory(experiment.Name, profile, variant), false, variant);
+        return (paths.OverrideRunDirectory(experiment.Name, profile, ConfigIdentity.Hash(config)), false, null);
+    }
 
     /// <summary>
     /// Runs the experiment and saves config, run record and result as one unit in the folder of
@@ -102,10 +113,16 @@ public static class RunStore
     public static SavedRun RunAndSave(Experiment experiment, object config, Profile profile, RunContext context, ProjectPaths paths,
         IReadOnlyList<string>? overrides = null)
     {
-        var (dir, isPreset) = Locate(experiment, config, profile, paths);
-        string what = isPreset ? $"{profile.Slug()} preset" : $"{profile.Slug()} profile with {string.Join(" ", overrides ?? [])}".TrimEnd();
+        var (dir, isPreset, variant) = Locate(experiment, config, profile, paths);
+        string what = isPreset ? $"{profile.Slug()} preset"
+            : variant is not null ? $"{profile.Slug()} variant {variant}"
+            : $"{profile.Slug()} profile with {string.Join(" ", overrides ?? [])}".TrimEnd();
         var (result, info) = RunInto(dir, $"running {experiment.Name} ({what})", experiment, config, profile, context, paths,
-            info => info with { Overrides = isPreset || overrides is not { Count: > 0 } ? null : overrides.ToArray() });
+            info => info with
+            {
+                Overrides = isPreset || variant is not null || overrides is not { Count: > 0 } ? null : overrides.ToArray(),
+                Variant = variant,
+            });
         return new SavedRun(result, info, dir, isPreset);
     }
 
@@ -144,12 +161,21 @@ public static class RunStore
     /// runs there), a mix of two runs, or a missing file is refused with a message that says how
     /// to replace it: what check, figures and report read is always the preset's run.
     /// </summary>
-    public static SavedRun? LoadPreset(Experiment experiment, Profile profile, ProjectPaths paths)
+    public static SavedRun? LoadPreset(Experiment experiment, Profile profile, ProjectPaths paths) =>
+        Load(experiment, profile, paths, variant: null);
+
+    /// <summary>The saved run of a named variant at a profile, or null; refused like <see cref="LoadPreset"/> when it is not that variant's run.</summary>
+    public static SavedRun? LoadVariant(Experiment experiment, Profile profile, string variant, ProjectPaths paths) =>
+        Load(experiment, profile, paths, variant);
+
+    private static SavedRun? Load(Experiment experiment, Profile profile, ProjectPaths paths, string? variant)
     {
-        string dir = paths.RunDirectory(experiment.Name, profile);
+        string dir = variant is null ? paths.RunDirectory(experiment.Name, profile) : paths.VariantRunDirectory(experiment.Name, profile, variant);
         CleanUpInterrupted(experiment, paths);
         if (!Directory.Exists(dir)) return null;
-        string rerun = $"Run `run {experiment.Name} --profile {profile.Slug()}` to replace it.";
+        string command = $"run {experiment.Name} --profile {profile.Slug()}{(variant is null ? "" : $" --variant {variant}")}";
+        string rerun = $"Run `{command}` to replace it.";
+        string what = variant is null ? $"the {profile.Slug()} preset of {experiment.Name}" : $"variant {variant} of {experiment.Name} at the {profile.Slug()} profile";
         string config = Path.Combine(dir, ConfigFile);
         string resultFile = Path.Combine(dir, ResultFile);
         string infoFile = Path.Combine(dir, InfoFile);
@@ -157,24 +183,24 @@ public static class RunStore
             if (!File.Exists(file))
                 throw new HomeworkException($"{dir} is an incomplete run folder ({Path.GetFileName(file)} is missing). {rerun}");
 
-        object preset = experiment.PresetOf(profile);
+        object expected = variant is null ? experiment.PresetOf(profile) : experiment.VariantConfig(profile, variant);
         string saved = File.ReadAllText(config);
-        if (!ConfigIdentity.Same(saved, preset))
+        if (!ConfigIdentity.Same(saved, expected))
             throw new HomeworkException(
-                $"{dir} holds a run whose config is not the {profile.Slug()} preset of {experiment.Name} " +
-                $"({string.Join(", ", ConfigIdentity.Differences(saved, preset))}); check, figures, report and the golden files read only the preset's run. {rerun}");
+                $"{dir} holds a run whose config is not {what} " +
+                $"({string.Join(", ", ConfigIdentity.Differences(saved, expected, variant is null ? "preset" : "variant"))}); check, figures, report and the golden files read only that config's run. {rerun}");
         object result = experiment.ReadResult(resultFile, rerun);
         // Every result record carries its config (IExperimentResult<TConfig>, covariant for record configs).
-        if (result is IExperimentResult<object> carrier && !ConfigIdentity.Same(carrier.Config, preset))
+        if (result is IExperimentResult<object> carrier && !ConfigIdentity.Same(carrier.Config, expected))
             throw new HomeworkException(
                 $"{resultFile} was produced with another config than the {ConfigFile} beside it " +
-                $"({string.Join(", ", ConfigIdentity.Differences(ConfigIdentity.Canonical(carrier.Config), preset))}): the folder mixes two runs. {rerun}");
+                $"({string.Join(", ", ConfigIdentity.Differences(ConfigIdentity.Canonical(carrier.Config), expected))}): the folder mixes two runs. {rerun}");
         var info = Json.Read<RunInfo>(infoFile, rerun);
         if (info.Part is { } part)
             throw new HomeworkException(
                 $"{dir} holds a part-run of a sharded run ({part.Unit}, shard {part.Shard}/{part.Plan.Shards}), not a whole run of {experiment.Name}. " +
-                $"Merge the shards (`merge --profile {profile.Slug()} <shard folders>`), or run `run {experiment.Name} --profile {profile.Slug()}` to replace it.");
-        return new SavedRun(result, info, dir, IsPreset: true);
+                $"Merge the shards (`merge --profile {profile.Slug()} <shard folders>`), or run `{command}` to replace it.");
+        return new SavedRun(result, info, dir, IsPreset: variant is null);
     }
 
     /// <summary>
@@ -186,6 +212,7 @@ public static class RunStore
         string runs = Path.Combine(paths.Runs, experiment.Name);
         RunFolder.CleanUpAllIn(runs);
         RunFolder.CleanUpAllIn(Path.Combine(runs, "overrides"));
+        RunFolder.CleanUpAllIn(Path.Combine(runs, ProjectPaths.VariantsFolder));
         string parts = Path.Combine(runs, ProjectPaths.PartsFolder);
         if (Directory.Exists(parts))
             foreach (string slot in Directory.EnumerateDirectories(parts).Where(d => !Path.GetFileName(d).StartsWith('.')))

@@ -54,6 +54,12 @@ public sealed class MnistData
     /// <summary>The 10,000 test images, in their original order.</summary>
     public TensorSet Test { get; }
 
+    /// <summary>
+    /// Data of MNIST's shapes from tensors (for tests that run an experiment on a few synthetic
+    /// images instead of the real files).
+    /// </summary>
+    internal static MnistData FromSets(TensorSet train, TensorSet test) => new(train, test);
+
     /// <summary>The data in <paramref name="directory"/>, fetched if missing; a failure is not cached, so fixing the folder and trying again works in one process.</summary>
     public static MnistData Load(string directory, IRunObserver observer)
     {

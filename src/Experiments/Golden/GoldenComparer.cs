@@ -71,9 +71,9 @@ public sealed record GoldenComparison(ComparisonRegime Regime, IReadOnlyList<Com
 /// Compares a claim's fresh outcome with its golden record, in the regime the two numerics
 /// fingerprints call for (<see cref="ComparisonRegime.Choose"/>):
 /// <list type="bullet">
-/// <item><b>Strict</b> (same fingerprint): the claim's fields and every metric exactly, reals bit for bit.</item>
-/// <item><b>Portable</b> (another fingerprint): the claim's fields (words, figures, verdict, k/n)
-/// exactly; metrics shared by all seeds exactly when they are integers, booleans or text (they
+/// <item><b>Strict</b> (same fingerprint): the claim's fields, its effect and every metric exactly, reals bit for bit.</item>
+/// <item><b>Portable</b> (another fingerprint): the claim's fields (words, kind, figures, verdict, k/n)
+/// and what its effect measures exactly, the effect's numbers shown; metrics shared by all seeds exactly when they are integers, booleans or text (they
 /// do not depend on the trajectory: parameter counts, layer counts), shown when they are reals;
 /// every per-seed metric (<c>seed-N/&lt;name&gt;</c>) through its median over seeds, which must fall
 /// in the <see cref="SeedBand"/> of the golden seeds; the seeds must still differ in some metric
@@ -90,7 +90,8 @@ public static partial class GoldenComparer
     /// <summary>Rules of the rows, as tables show them.</summary>
     public const string Exact = "exact", BitForBit = "bit for bit", Shown = "shown: one value for all seeds has no seed band",
         SeedNoise = "seed noise (inside the golden seeds' span)", BeyondSeeds = "beyond the golden seeds' span (not judged alone)",
-        SeedsMustDiffer = "the golden seeds differ, so the run's seeds must too";
+        SeedsMustDiffer = "the golden seeds differ, so the run's seeds must too",
+        SeedCount = "counts single seeds: shown, not judged, where the floating-point path differs";
 
     private const string Missing = "(missing)";
 
@@ -99,19 +100,55 @@ public static partial class GoldenComparer
         Compare(golden, actual, ComparisonRegime.Choose(golden.Numerics, actual.Numerics));
 
     public static GoldenComparison Compare(GoldenRecord golden, GoldenRecord actual, ComparisonRegime regime) =>
-        new(regime, [.. CompareFields(golden, actual), .. CompareMetrics(golden, actual, regime.Regime)]);
+        new(regime, [.. CompareFields(golden, actual, regime.Regime), .. CompareEffect(golden.Effect, actual.Effect, regime.Regime), .. CompareMetrics(golden, actual, regime.Regime)]);
 
-    /// <summary>The claim's words, profile, figures, verdict and k/n, each exactly, in both regimes.</summary>
-    public static IReadOnlyList<ComparisonRow> CompareFields(GoldenRecord golden, GoldenRecord actual) =>
+    /// <summary>
+    /// The claim's words, kind, profile, figures and verdict, each exactly, in both regimes; k/n
+    /// exactly in the strict regime. In the portable one k/n counts single seeds, which another
+    /// floating-point path redraws (a seed near the line crosses it), and the verdict, decided by the
+    /// effect's interval and not by k/n, is what must hold: k is shown, n must match.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> CompareFields(GoldenRecord golden, GoldenRecord actual, Regime regime = Regime.Strict) =>
     [
         ExactRow("claim", golden.Claim, actual.Claim),
         ExactRow("statement", golden.Statement, actual.Statement),
         ExactRow("criterion", golden.Criterion, actual.Criterion),
+        ExactRow("kind", golden.Kind.ToString(), actual.Kind.ToString()),
         ExactRow("profile", golden.Profile, actual.Profile),
+        ExactRow("variant", golden.Variant ?? "none", actual.Variant ?? "none"),
         ExactRow("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
-        ExactRow(VerdictField, golden.Verdict.Words(), actual.Verdict.Words()),
-        ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}"),
+        ExactRow(VerdictField, golden.VerdictWords, actual.VerdictWords),
+        regime == Regime.Strict || golden.Seeds != actual.Seeds
+            ? ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}")
+            : new ComparisonRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}", "", "", SeedCount, true, RowKind.Field),
     ];
+
+    /// <summary>
+    /// The effect that decided the verdict: what it measures, its interval's method, the threshold
+    /// and side exactly in both regimes; the estimate, interval and p-value bit for bit in the strict
+    /// regime and shown in the portable one, where the verdict (compared above) is what must hold and
+    /// the per-seed values the effect is computed from are judged by their seed bands.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> CompareEffect(Effect golden, Effect actual, Regime regime)
+    {
+        ComparisonRow Number(string name, double? g, double? a)
+        {
+            var (gv, av) = (g is { } x ? MetricValue.Of(x) : MetricValue.Of("none"), a is { } y ? MetricValue.Of(y) : MetricValue.Of("none"));
+            bool same = gv.Equals(av);
+            return ValueRow($"effect/{name}", gv, av, regime == Regime.Strict ? BitForBit : same ? Exact : Shown, regime == Regime.Portable || same) with { Kind = RowKind.Field };
+        }
+        return
+        [
+            ExactRow("effect/measure", golden.Measure, actual.Measure),
+            ExactRow("effect/interval", golden.Interval, actual.Interval),
+            ExactRow("effect/claimed", $"{golden.Claimed} {golden.Threshold.ToString("R", CultureInfo.InvariantCulture)}", $"{actual.Claimed} {actual.Threshold.ToString("R", CultureInfo.InvariantCulture)}"),
+            Number("estimate", golden.Estimate, actual.Estimate),
+            Number("low", golden.Low, actual.Low),
+            Number("high", golden.High, actual.High),
+            Number("p", golden.P, actual.P),
+            ExactRow("effect/null", golden.Null ?? "none", actual.Null ?? "none"),
+        ];
+    }
 
     /// <summary>The metrics of both records in ordinal order of their names, by the rules of <paramref name="regime"/>.</summary>
     public static IReadOnlyList<ComparisonRow> CompareMetrics(GoldenRecord golden, GoldenRecord actual, Regime regime)

@@ -126,8 +126,16 @@ public sealed record GoldenDiff(
             return new GoldenFileEntry(profile, claim, side[key]);
         }).ToList();
 
+    /// <summary>
+    /// The profile column and the claim id of a golden file's key: <c>quick/1-1/all/converge</c>, or for
+    /// a variant <c>variants/quick/function-fitting/minibatch-128/1-1/all/converge</c>, shown as the
+    /// profile "quick, variant minibatch-128".
+    /// </summary>
     private static (string Profile, string Claim) Split(string key)
     {
+        var parts = key.Split('/');
+        if (parts.Length > 4 && parts[0] == ProjectPaths.VariantsFolder)
+            return ($"{parts[1]}, variant {parts[3]}", string.Join('/', parts[4..]));
         int slash = key.IndexOf('/');
         return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
     }

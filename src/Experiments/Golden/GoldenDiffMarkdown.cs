@@ -40,8 +40,19 @@ internal static class GoldenDiffMarkdown
             Header(text, "profile", "claim", "the report says", "verdict", "seeds");
             foreach (var flip in flips)
                 Row(text, flip.Profile, Code(flip.Claim), Quote(flip.New.Statement),
-                    $"{flip.Old.Verdict.Words()} → {flip.New.Verdict.Words()}",
+                    $"{flip.Old.VerdictWords} → {flip.New.VerdictWords}",
                     $"{flip.Old.Holds}/{flip.Old.Seeds} → {flip.New.Holds}/{flip.New.Seeds}");
+        }
+
+        var effects = diff.Changed.Where(c => c.Old.Effect.Describe() != c.New.Effect.Describe()).ToList();
+        if (effects.Count > 0)
+        {
+            Heading(text, "Effects");
+            text.AppendLine("The number each verdict is decided by, with its 95% interval, where it moved.");
+            text.AppendLine();
+            Header(text, "profile", "claim", "effect", "old", "new");
+            foreach (var change in effects)
+                Row(text, change.Profile, Code(change.Claim), change.New.Effect.Measure, change.Old.Effect.Describe(), change.New.Effect.Describe());
         }
 
         Metrics(text, "Changes outside the seed band",
@@ -100,7 +111,7 @@ internal static class GoldenDiffMarkdown
         Heading(text, heading);
         Header(text, "profile", "claim", "the report says", "verdict", "seeds");
         foreach (var file in files)
-            Row(text, file.Profile, Code(file.Claim), Quote(file.Record.Statement), file.Record.Verdict.Words(), $"{file.Record.Holds}/{file.Record.Seeds}");
+            Row(text, file.Profile, Code(file.Claim), Quote(file.Record.Statement), file.Record.VerdictWords, $"{file.Record.Holds}/{file.Record.Seeds}");
     }
 
     private static void Heading(StringBuilder text, string heading)

@@ -57,7 +57,7 @@ public sealed class GoldenStore(string directory)
             string ci = IsCi ? " CI never writes verified files: run the tests locally." : "";
             return new GoldenCheck(GoldenStatus.Missing, verified, null,
                 $"Claim {actual.Claim} has no golden file for the {actual.Profile} profile ({verified}).{ci} " +
-                $"This run's values ({actual.HoldsText}, verdict: {actual.Verdict.Words()}) are in {received}. {accept}");
+                $"This run's values ({actual.HoldsText}, verdict: {actual.VerdictWords}) are in {received}. {accept}");
         }
 
         GoldenRecord golden;
@@ -232,12 +232,22 @@ public sealed class GoldenStore(string directory)
     }
 
     /// <summary>What is wrong with where a received file lies: its path must be its claim id (and its profile, when the root holds profiles).</summary>
+    /// <summary>
+    /// Where a record belongs below the golden root: <c>&lt;profile&gt;/&lt;claim&gt;</c> for the preset,
+    /// <c>variants/&lt;profile&gt;/&lt;experiment&gt;/&lt;variant&gt;/&lt;claim&gt;</c> for a variant.
+    /// </summary>
+    public static string RelativeHome(GoldenRecord record) =>
+        record.Variant is null ? $"{record.Profile}/{record.Claim}"
+            : $"{ProjectPaths.VariantsFolder}/{record.Profile}/{Catalog.Claims.FirstOrDefault(c => c.Id == record.Claim)?.Experiment.Name ?? "?"}/{record.Variant}/{record.Claim}";
+
     private static string? PathProblem(string root, string file, GoldenRecord record)
     {
         string relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/')[..^ReceivedSuffix.Length];
         if (relative == record.Claim) return null;
-        if (relative == $"{record.Profile}/{record.Claim}") return null;
-        return $"it holds claim '{record.Claim}' at the {record.Profile} profile, which belongs in {record.Profile}/{record.Claim}{ReceivedSuffix}";
+        string home = RelativeHome(record);
+        if (relative == home) return null;
+        string what = record.Variant is null ? $"at the {record.Profile} profile" : $"for variant {record.Variant} at the {record.Profile} profile";
+        return $"it holds claim '{record.Claim}' {what}, which belongs in {home}{ReceivedSuffix}";
     }
 
     private string PathFor(string claimId, string suffix)

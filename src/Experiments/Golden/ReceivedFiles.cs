@@ -21,9 +21,13 @@ public static class ReceivedFiles
         var profile = Profiles.Parse(record.Profile);
         if (record.Statement != claim.Statement || record.Criterion != claim.Criterion || !record.Figures.SequenceEqual(claim.Figures))
             return "it was written by another version of the claim (its statement, criterion or figures differ from the code's)";
-        int seeds = ((IExperimentConfig)claim.Experiment.PresetOf(profile)).Seeds.Length;
+        if (record.Variant is { } variant && !claim.Experiment.VariantList.Any(v => v.Name == variant))
+            return $"{claim.Experiment.Name} has no variant '{variant}' (see `list`)";
+        object config = record.Variant is null ? claim.Experiment.PresetOf(profile) : claim.Experiment.VariantConfig(profile, record.Variant);
+        string run = record.Variant is null ? $"the {profile.Slug()} preset of {claim.Experiment.Name}" : $"variant {record.Variant} of {claim.Experiment.Name} at {profile.Slug()}";
+        int seeds = ((IExperimentConfig)config).Seeds.Length;
         return record.Seeds == seeds
             ? null
-            : $"it judges {record.Seeds} seed(s), but the {profile.Slug()} preset of {claim.Experiment.Name} runs {seeds}, so it did not come from the preset's run";
+            : $"it judges {record.Seeds} seed(s), but {run} runs {seeds}, so it did not come from that run";
     }
 }

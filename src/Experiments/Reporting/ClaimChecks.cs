@@ -38,6 +38,26 @@ public static class ClaimChecks
     }
 
     /// <summary>
+    /// The claims of a named variant's run, checked against that variant's golden files if asked
+    /// (<see cref="ProjectPaths.VariantGoldenDirectory"/>).
+    /// </summary>
+    public static IReadOnlyList<ClaimCheck> EvaluateVariant(Experiment experiment, string variant, SavedRun? run, Profile profile, ProjectPaths paths, bool checkGolden)
+    {
+        var store = new GoldenStore(paths.VariantGoldenDirectory(profile, experiment.Name, variant));
+        return Catalog.ClaimsOf(experiment).Select(claim =>
+        {
+            if (run is null)
+                return new ClaimCheck(claim, null, null, $"no result: run `run {experiment.Name} --profile {profile.Slug()} --variant {variant}` first");
+            var outcome = claim.Evaluate(run.Result, profile);
+            return new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(run.Info.Numerics, variant)) : null, null);
+        }).ToList();
+    }
+
+    /// <summary>Every variant of every experiment with its saved run (null where it has not been run), read before anything is judged.</summary>
+    public static IReadOnlyList<(Experiment Experiment, string Variant, SavedRun? Run)> LoadVariants(IEnumerable<Experiment> experiments, Profile profile, ProjectPaths paths) =>
+        experiments.SelectMany(e => e.VariantList.Select(v => (e, v.Name, RunStore.LoadVariant(e, profile, v.Name, paths)))).ToList();
+
+    /// <summary>
     /// The claims judged on a run whose config is not the preset's (<c>--set</c>): never compared
     /// with golden files, which hold the preset's values. A claim whose check cannot handle the
     /// run's config (one seed, one batch size, a shifted α range) is reported as such, instead of

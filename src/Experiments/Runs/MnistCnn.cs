@@ -39,7 +39,20 @@ public sealed record MnistCnnConfig : IExperimentConfig
     /// <summary>Test images used: null for all 10,000, else the first ones (the test set is never shuffled).</summary>
     public int? TestSamples { get; init; }
 
-    public int[] Seeds { get; init; } = [0, 1, 2];
+    /// <summary>
+    /// Training images on which the training loss and accuracy are measured after every epoch but
+    /// the last: a fixed sample of this many positions of the training set, drawn once from a
+    /// generator of its own, the same for every net and seed (null, or at least the training set's
+    /// size: all of them). The last epoch always measures the whole training set. A departure from
+    /// the report, which measured all 60,000 images every epoch: that costs about a fifth of the
+    /// 70 epochs' training (an evaluation pass of 60,000 images per net and epoch), while 10,000
+    /// images estimate an accuracy near 99% to about ±0.1 points, far inside the gap between the
+    /// training and test accuracies that the claims and figure 6 read. The quick profile trains on
+    /// 6,000 images, so it still measures all of them.
+    /// </summary>
+    public int? TrainEvaluationSamples { get; init; } = 10_000;
+
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
 
     /// <summary>The report's scale: all of MNIST, 70 epochs.</summary>
     public static MnistCnnConfig Full { get; } = new();
@@ -86,6 +99,7 @@ public sealed record MnistCnnConfig : IExperimentConfig
             .LearningRate(nameof(LearningRate), LearningRate)
             .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
             .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000")
+            .Count(nameof(TrainEvaluationSamples), TrainEvaluationSamples, 1, ConfigRules.MnistTrainImages, "all of the training set")
             .Seeds(nameof(Seeds), Seeds)
             .Problems;
     }
@@ -122,28 +136,53 @@ public static class MnistCnn
             [.. from seed in config.Seeds from i in Enumerable.Range(0, config.Nets.Length) select parts[i].Run(config.Nets[i].Name, seed)]));
 
     public static Experiment<MnistCnnConfig, MnistCnnResult> Experiment { get; } =
-        new(Name, "1-1", "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", MnistCnnConfig.For, Run) { Split = ByNet };
+        new(Name, "1-1", "Two CNNs on MNIST, batch size 10: loss and train/test accuracy per epoch", MnistCnnConfig.For, Run)
+        {
+            Split = ByNet,
+            Variants =
+            [
+                new("learning-rate-0.0001", "The report gives the CNNs no learning rate: Adam at 0.0001, a tenth of the preset's, so the loss falls later in the schedule.", c => c with { LearningRate = 1e-4 }),
+                new("twice-the-epochs", "Is the loss flat because it converged or because the schedule ends? Twice as many epochs.", c => c with { Epochs = 2 * c.Epochs }),
+            ],
+        };
 
+    /// <summary>
+    /// Trains each net's seeds as one stack (<see cref="StackedCnn"/>: grouped convolutions in
+    /// channels-last order, batched linear layers), the nets side by side
+    /// (<see cref="RunContext.Map"/>); returns the runs in the config's seed and net order.
+    /// </summary>
+    /// <remarks>
+    /// Member i is the training a single <see cref="LeNet"/> would do from seed i: its own generator
+    /// (the same <see cref="Seeds.Derive"/> key as before stacking) draws its training subset, its
+    /// initial weights and its shuffles, in that order. Measured here (Intel Xeon, thread CPU time),
+    /// a step of five stacked members costs 0.64-0.74 ms per member for the 5k net and 0.97-1.16 ms
+    /// for the 21k net, against 1.8-2.1 and 2.3-2.9 ms alone; channels-last is what makes the
+    /// grouped convolutions fast (1.5x per member without it). A stack of one keeps the default
+    /// memory order, whose kernels are the single net's, so it is bit-identical to <see cref="LeNet"/>.
+    /// </remarks>
     public static MnistCnnResult Run(MnistCnnConfig config, RunContext context)
     {
         var mnist = context.Mnist();
-        var jobs = (from seed in config.Seeds from net in config.Nets select (seed, net)).ToList();
-        using var progress = context.Observer.Start($"1-1 MNIST CNNs: {jobs.Count} trainings x {config.Epochs} epochs", jobs.Count * config.Epochs);
-        var runs = context.Map(jobs, job => Train(config, mnist, job.net, job.seed, progress));
+        int trainings = config.Seeds.Length * config.Nets.Length;
+        using var progress = context.Observer.Start($"1-1 MNIST CNNs: {trainings} trainings x {config.Epochs} epochs", trainings * config.Epochs);
+        var stacks = context.Map(config.Nets, net => TrainStack(config, mnist, net, progress, context.Meter));
+        var runs = from s in Enumerable.Range(0, config.Seeds.Length) from n in Enumerable.Range(0, config.Nets.Length) select stacks[n][s];
         return new MnistCnnResult(config, runs.ToArray());
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "mnist-cnn";
 
-    private static CnnRun Train(MnistCnnConfig config, MnistData mnist, CnnSpec spec, int seed, IProgressTask progress)
+    /// <summary>One net trained from every seed of the config as one stack; the runs in seed order.</summary>
+    private static CnnRun[] TrainStack(MnistCnnConfig config, MnistData mnist, CnnSpec spec, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seeds.Derive(seed, SeedKey, spec.Name));
-        var train = mnist.Train.Subset(config.TrainSamples, generator);
+        int members = config.Seeds.Length;
+        using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, spec.Name)));
+        var train = generators.All.Select(g => mnist.Train.Subset(config.TrainSamples, g)).ToList();
         var test = mnist.Test.First(config.TestSamples);
-        using var model = new LeNet(spec.Widths, spec.Name).InitializeWith(generator);
-        var trainer = new Trainer(new TrainingOptions
+        using var model = new StackedCnn(spec.Widths, members, spec.Name) { ChannelsLast = members > 1 }.InitializeMembers(generators.All);
+        var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,
             BatchSize = config.BatchSize,
@@ -153,9 +192,33 @@ public static class MnistCnn
         })
         {
             Progress = progress,
-            RunName = $"{spec.Name}, seed {seed}",
+            Meter = meter,
+            RunNames = [.. config.Seeds.Select(seed => $"{spec.Name}, seed {seed}")],
         };
-        var history = trainer.Fit(model, train, test, generator);
-        return new CnnRun(spec.Name, seed, model.ParameterCount(), history.ToArray());
+        var histories = trainer.Fit(model, train, [.. Enumerable.Repeat(test, members)], generators.All, TrainEvaluationSample(config, train));
+        return [.. config.Seeds.Select((seed, i) => new CnnRun(spec.Name, seed, model.ParametersPerMember, [.. histories[i]]))];
+    }
+
+    /// <summary>Part of the seed of the training-evaluation sample, which is one for every net and seed.</summary>
+    public const string TrainEvaluationKey = "train-evaluation-sample";
+
+    /// <summary>
+    /// Each member's training images measured after every epoch but the last: the rows at one
+    /// fixed sample of <see cref="MnistCnnConfig.TrainEvaluationSamples"/> positions (in ascending
+    /// order), drawn from a generator of its own, so the same for every net and seed (and the same
+    /// images wherever the members share the training set, as all 60,000 in the full profile);
+    /// null when that is the whole set.
+    /// </summary>
+    public static IReadOnlyList<TensorSet>? TrainEvaluationSample(MnistCnnConfig config, IReadOnlyList<TensorSet> train)
+    {
+        long count = train[0].Count;
+        if (config.TrainEvaluationSamples is not { } samples || samples >= count) return null;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(Seeds.Derive(0, SeedKey, TrainEvaluationKey));
+        var positions = randperm(count, generator: generator).narrow(0, 0, samples).sort().Values;
+        var samplesOf = new Dictionary<TensorSet, TensorSet>(ReferenceEqualityComparer.Instance);
+        var result = train.Select(set => samplesOf.TryGetValue(set, out var s) ? s : samplesOf[set] = set.Select(positions)).ToList();
+        foreach (var s in samplesOf.Values) { s.Inputs.MoveToOuterDisposeScope(); s.Targets.MoveToOuterDisposeScope(); }
+        return result;
     }
 }

@@ -35,7 +35,7 @@ public sealed record RandomLabelsConfig : IExperimentConfig
 
     public double LearningRate { get; init; } = 1e-3;
 
-    public int[] Seeds { get; init; } = [0, 1, 2];
+    public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
 
     public static RandomLabelsConfig Full { get; } = new();
 
@@ -86,14 +86,14 @@ public static class RandomLabels
     {
         var mnist = context.Mnist();
         using var progress = context.Observer.Start($"1-3 random labels: {config.Seeds.Length} trainings x {config.Epochs} epochs", config.Seeds.Length * config.Epochs);
-        var runs = context.Map(config.Seeds, seed => Train(config, mnist, seed, progress));
+        var runs = context.Map(config.Seeds, seed => Train(config, mnist, seed, progress, context.Meter));
         return new RandomLabelsResult(config, runs.ToArray());
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "random-labels";
 
-    private static RandomLabelsRun Train(RandomLabelsConfig config, MnistData mnist, int seed, IProgressTask progress)
+    private static RandomLabelsRun Train(RandomLabelsConfig config, MnistData mnist, int seed, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(Seeds.Derive(seed, SeedKey));
@@ -111,6 +111,7 @@ public static class RandomLabels
         })
         {
             Progress = progress,
+            Meter = meter,
             RunName = $"random-label training, seed {seed}",
         }.Fit(model, train, test, generator);
         return new RandomLabelsRun(seed, model.ParameterCount(), history.ToArray());

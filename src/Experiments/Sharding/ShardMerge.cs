@@ -44,10 +44,10 @@ public static class ShardMerge
         var locks = new List<ProcessLock>();
         try
         {
-            foreach (var ((experiment, _, _, _, _), (dir, _)) in merged.Zip(targets))
+            foreach (var ((experiment, _, _, _, _), (dir, _, _)) in merged.Zip(targets))
                 locks.Add(RunFolder.Lock(dir, $"merging the shards of {experiment.Name} ({profile.Slug()} profile)"));
             var saved = new List<MergedRun>();
-            foreach (var ((experiment, _, configText, resultText, info), (dir, isPreset)) in merged.Zip(targets))
+            foreach (var ((experiment, _, configText, resultText, info), (dir, isPreset, _)) in merged.Zip(targets))
             {
                 RunFolder.CleanUp(dir);
                 RunFolder.Replace(dir, [(RunStore.ConfigFile, configText), (RunStore.InfoFile, Json.Serialize(info)), (RunStore.ResultFile, resultText)]);

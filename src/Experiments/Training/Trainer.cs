@@ -1,5 +1,6 @@
 using Homework.Experiments.Core;
 using Homework.Experiments.Data;
+using Homework.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -84,13 +85,27 @@ public sealed class Trainer(TrainingOptions options)
     /// <summary>Called after every epoch with the epoch's metrics.</summary>
     public Action<EpochMetrics>? AfterEpoch { get; init; }
 
+    /// <summary>Receives the work of the training steps when the loop ends (not of its evaluations); none when null.</summary>
+    public ITrainingMeter? Meter { get; init; }
+
     /// <summary>Progress, one unit per epoch.</summary>
     public IProgressTask? Progress { get; init; }
 
     /// <summary>Name used in error messages (e.g. "deep net, seed 3").</summary>
     public string RunName { get; init; } = "training";
 
-    public IReadOnlyList<EpochMetrics> Fit(nn.Module<Tensor, Tensor> model, TensorSet train, TensorSet? test, Generator generator)
+    /// <summary>Trains <paramref name="model"/>; returns the metrics of every epoch.</summary>
+    /// <param name="model">The net, initialised.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="test">The test set, evaluated after the epochs <see cref="TrainingOptions.EvaluateEvery"/> names, or null.</param>
+    /// <param name="generator">The run's generator, for the shuffles.</param>
+    /// <param name="trainSample">
+    /// Where <see cref="TrainingOptions.EvaluateTrain"/> measures the training set at every epoch but
+    /// the last, which always measures all of it; null measures all of it every time. Evaluating
+    /// all 60,000 MNIST images after each of 70 epochs costs about a fifth of the CNNs' training,
+    /// while a fixed sample of 10,000 estimates the accuracy to about ±0.1 points near 99%.
+    /// </param>
+    public IReadOnlyList<EpochMetrics> Fit(nn.Module<Tensor, Tensor> model, TensorSet train, TensorSet? test, Generator generator, TensorSet? trainSample = null)
     {
         if (Options.Epochs < 1) throw new UsageException($"Epochs must be at least 1; got {Options.Epochs}.");
         if (Options.BatchSize is < 1) throw new UsageException($"Batch size must be at least 1; got {Options.BatchSize}.");
@@ -100,12 +115,16 @@ public sealed class Trainer(TrainingOptions options)
         long n = train.Count;
         long batch = Math.Min(Options.BatchSize ?? n, n);
         int step = 0;
+        long samples = 0;
+        double threadSeconds = 0, wallSeconds = 0;
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
             model.train();
             double sum = 0;
             long seen = 0;
+            double threadStart = ThreadClock.Seconds;
+            long wallStart = System.Diagnostics.Stopwatch.GetTimestamp();
             using (var order = Options.Shuffle && batch < n ? randperm(n, generator: generator) : null)
             {
                 for (long start = 0; start < n; start += batch)
@@ -125,6 +144,10 @@ public sealed class Trainer(TrainingOptions options)
                 }
             }
 
+            threadSeconds += ThreadClock.Seconds - threadStart;
+            wallSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+            samples += seen;
+
             double epochLoss = seen > 0 ? sum / seen : double.NaN;
             if (!double.IsFinite(epochLoss))
                 throw new TrainingDivergedException(epoch, epochLoss, RunName);
@@ -134,13 +157,15 @@ public sealed class Trainer(TrainingOptions options)
             var metrics = new EpochMetrics(
                 epoch,
                 epochLoss,
-                evaluate && Options.EvaluateTrain ? Evaluate(model, train) : null,
+                evaluate && Options.EvaluateTrain ? Evaluate(model, last ? train : trainSample ?? train) : null,
                 evaluate && test is not null ? Evaluate(model, test) : null);
             history.Add(metrics);
             AfterEpoch?.Invoke(metrics);
             Progress?.Advance();
             if (last) break;
         }
+        if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
+            Meter.Record(new TrainingWork(net, 1, step, samples, multiplyAdds, threadSeconds, wallSeconds));
         return history;
     }
 

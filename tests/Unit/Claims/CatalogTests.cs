@@ -64,7 +64,9 @@ public sealed class CatalogTests
         foreach (var experiment in Catalog.Experiments)
         {
             experiment.Configure(Profile.Quick).Should().NotBeNull();
-            experiment.Configure(Profile.Full).Should().NotBeNull().And.NotBe(experiment.Configure(Profile.Quick));
+            // The gradient-norm run costs seconds at the full scale, and a smaller one cannot decide its claim.
+            if (experiment != Homework.Experiments.Runs.GradientNorm.Experiment)
+                experiment.Configure(Profile.Full).Should().NotBeNull().And.NotBe(experiment.Configure(Profile.Quick));
         }
     }
 

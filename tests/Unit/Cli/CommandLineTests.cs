@@ -24,6 +24,10 @@ public sealed class CommandLineTests
     [InlineData("run", "no-such-experiment")]
     [InlineData("run", "function-fitting", "--set", "epoch=5")]
     [InlineData("frobnicate")]
+    [InlineData("run", "function-fitting", "--variant", "no-such-variant")]
+    [InlineData("run", "all", "--variant", "edge-band-5")]
+    [InlineData("run", "function-fitting", "--variant", "edge-band-5", "--set", "epochs=5")]
+    [InlineData("run", "gradient-norm", "--variant", "all")]
     public void Bad_options_are_usage_errors_not_crashes(params string[] args) =>
         HomeworkApp.Run(args).Should().Be(2, "usage errors exit with 2 and one line, not a stack trace");
 

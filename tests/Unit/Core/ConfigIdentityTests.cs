@@ -14,8 +14,8 @@ public sealed class ConfigIdentityTests
         var experiment = FunctionFitting.Experiment;
 
         RunStore.Locate(experiment, experiment.Configure(Profile.Quick), Profile.Quick, Paths)
-            .Should().Be(("/repo/artifacts/runs/function-fitting/quick", true));
-        var (dir, isPreset) = RunStore.Locate(experiment, experiment.Configure(Profile.Quick, ["epochs=6"]), Profile.Quick, Paths);
+            .Should().Be(("/repo/artifacts/runs/function-fitting/quick", true, (string?)null));
+        var (dir, isPreset, _) = RunStore.Locate(experiment, experiment.Configure(Profile.Quick, ["epochs=6"]), Profile.Quick, Paths);
         isPreset.Should().BeFalse();
         dir.Should().MatchRegex("^/repo/artifacts/runs/function-fitting/overrides/quick-[0-9a-f]{12}$");
     }
@@ -44,7 +44,7 @@ public sealed class ConfigIdentityTests
 
         ConfigIdentity.Same(Json.Serialize(FunctionFittingConfig.Quick), FunctionFittingConfig.Quick).Should().BeTrue();
         ConfigIdentity.Same(saved, FunctionFittingConfig.Quick).Should().BeFalse();
-        ConfigIdentity.Differences(saved, FunctionFittingConfig.Quick).Should().Equal("epochs 6 (preset: 3000)", "seeds [] (preset: [0,1,2])");
+        ConfigIdentity.Differences(saved, FunctionFittingConfig.Quick).Should().Equal("epochs 6 (preset: 3000)", "seeds [] (preset: [0,1,2,3,4])");
         ConfigIdentity.DifferentFields(FunctionFittingConfig.Quick with { Epochs = 6 }, FunctionFittingConfig.Quick).Should().Equal("epochs");
     }
 }

@@ -34,8 +34,8 @@ public sealed class ConfigOverridesTests
     [InlineData("epochs=many", "epochs needs a whole number, e.g. epochs=3000; got 'many'.")]
     [InlineData("epochs=2.5", "epochs needs a whole number, e.g. epochs=3000; got '2.5'.")]
     [InlineData("activation=sine", "activation needs one of relu, leaky-relu, tanh, sigmoid, elu, e.g. activation=\"leaky-relu\"; got 'sine'*")]
-    [InlineData("seeds=3", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2]; got '3'.")]
-    [InlineData("seeds=null", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2]; got 'null' (it cannot be null).")]
+    [InlineData("seeds=3", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2,3,4]; got '3'.")]
+    [InlineData("seeds=null", "seeds needs a JSON list of whole numbers, e.g. seeds=[0,1,2,3,4]; got 'null' (it cannot be null).")]
     [InlineData("learningRate=fast", "learningRate needs a number, e.g. learningRate=0.001; got 'fast'.")]
     public void A_value_of_the_wrong_type_names_the_field_what_it_takes_and_the_value(string assignment, string message)
     {

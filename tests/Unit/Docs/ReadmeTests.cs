@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Homework.Experiments;
+using Homework.Experiments.Claims;
 using Homework.Experiments.Core;
+using Homework.Experiments.Golden;
 
 namespace Homework.Tests.Unit.Docs;
 
@@ -21,19 +23,40 @@ public sealed partial class ReadmeTests
     private static string Flat(string text) => Regex.Replace(text, @"\s+", " ");
 
     /// <summary>What a golden file says about a claim at one profile; read as plain JSON, so the test does not depend on the golden record type.</summary>
-    private sealed record Golden(bool Reproduced, long Holds, long Seeds, string Summary);
+    private sealed record Golden(string Kind, string Verdict, long Holds, long Seeds, string Summary, Effect Effect)
+    {
+        /// <summary>The verdict cell as the README writes it: "reproduced 5/5", "**contradicted** 0/5", "passes 5/5", "artifact, reproduced 5/5".</summary>
+        public string Cell
+        {
+            get
+            {
+                string words = (Kind, Verdict) switch
+                {
+                    ("check", "reproduced") => "passes",
+                    ("check", "contradicted") => "fails",
+                    _ => Verdict.Replace('-', ' '),
+                };
+                string shown = words is "reproduced" or "passes" ? words : $"**{words}**";
+                return $"{(Kind == "artifact" ? "artifact, " : "")}{shown} {Holds}/{Seeds}";
+            }
+        }
+
+        public bool Reproduced => Verdict == "reproduced";
+    }
 
     private static Golden Read(string profile, string claimId)
     {
         string path = Path.Combine(Paths.GoldenRoot, profile, claimId + ".verified.json");
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        string text = File.ReadAllText(path);
+        using var json = JsonDocument.Parse(text);
         var root = json.RootElement;
-        return new Golden(root.GetProperty("verdict").GetString() == "reproduced", root.GetProperty("holds").GetInt64(),
-            root.GetProperty("seeds").GetInt64(), root.GetProperty("summary").GetString()!);
+        return new Golden(root.GetProperty("kind").GetString()!, root.GetProperty("verdict").GetString()!, root.GetProperty("holds").GetInt64(),
+            root.GetProperty("seeds").GetInt64(), root.GetProperty("summary").GetString()!,
+            Json.Deserialize<Effect>(root.GetProperty("effect").GetRawText(), path, "restore it from git"));
     }
 
     /// <summary>One row of the claims table.</summary>
-    private sealed record Row(string Id, int[] Figures, string Statement, (bool Reproduced, long Holds, long Seeds) Full, (bool Reproduced, long Holds, long Seeds) Quick, string KeyNumbers);
+    private sealed record Row(string Id, int[] Figures, string Statement, string Full, string Quick, string Effect, string KeyNumbers);
 
     private static string Section(string heading)
     {
@@ -50,27 +73,17 @@ public sealed partial class ReadmeTests
         foreach (string line in Section("## What the report claims, and what the reproduction finds").Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)))
         {
             string[] cells = line.Trim('|', ' ').Split(" | ");
-            cells.Should().HaveCount(5, $"a claims row has five cells: {line}");
+            cells.Should().HaveCount(6, $"a claims row has six cells: {line}");
             rows.Add(new Row(
                 cells[0].Split('`')[1],
                 FigureLink().Matches(cells[0]).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray(),
-                cells[1],
-                Verdict(cells[2]),
-                Verdict(cells[3]),
-                cells[4]));
+                cells[1], cells[2], cells[3], cells[4], cells[5]));
         }
         return rows;
     }
 
-    private static (bool Reproduced, long Holds, long Seeds) Verdict(string cell)
-    {
-        var match = VerdictCell().Match(cell.Replace("**", ""));
-        match.Success.Should().BeTrue($"`{cell}` reads `reproduced k/n` or `not reproduced k/n`");
-        return (match.Groups[1].Value == "reproduced", long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
-    }
-
     [Fact]
-    public void The_claims_table_has_one_row_per_claim_with_the_golden_files_verdicts_and_key_numbers()
+    public void The_claims_table_has_one_row_per_claim_with_the_golden_files_verdicts_effects_and_key_numbers()
     {
         var rows = ClaimsTable();
         rows.Select(r => r.Id).Should().Equal(Catalog.Claims.Select(c => c.Id), "the table lists every claim once, in the catalog's order");
@@ -79,11 +92,9 @@ public sealed partial class ReadmeTests
             var claim = Catalog.FindClaim(row.Id);
             row.Figures.Should().Equal(claim.Figures, $"the figures of {row.Id}");
             row.Statement.Should().StartWith($"“{claim.Statement}”", $"the row of {row.Id} quotes its statement");
-            foreach (var (profile, shown) in new[] { ("full", row.Full), ("quick", row.Quick) })
-            {
-                var golden = Read(profile, row.Id);
-                shown.Should().Be((golden.Reproduced, golden.Holds, golden.Seeds), $"{row.Id} at {profile} is as its golden file says");
-            }
+            row.Full.Should().Be(Read("full", row.Id).Cell, $"{row.Id} at full is as its golden file says");
+            row.Quick.Should().Be(Read("quick", row.Id).Cell, $"{row.Id} at quick is as its golden file says");
+            row.Effect.Should().Be(Read("full", row.Id).Effect.Describe(), $"the effect of {row.Id} is its full golden file's");
             row.KeyNumbers.Should().Be(Read("full", row.Id).Summary, $"the key numbers of {row.Id} are its full golden file's summary");
         }
     }
@@ -103,19 +114,52 @@ public sealed partial class ReadmeTests
     public void The_counts_in_the_text_are_the_catalogs_and_the_golden_files()
     {
         var section = Section("## What the report claims, and what the reproduction finds");
-        int reproduced = Catalog.Claims.Count(c => Read("full", c.Id).Reproduced);
+        var findings = Catalog.Claims.Where(c => c.Kind == ClaimKind.Finding).ToList();
+        int reproduced = findings.Count(c => Read("full", c.Id).Reproduced);
         Flat(section).Should().Contain($"{Catalog.Claims.Count} claims, each checked at both profiles");
-        Flat(section).Should().Contain($"**{reproduced} of {Catalog.Claims.Count} reproduce.**");
+        Flat(section).Should().Contain($"**{reproduced} of {findings.Count} findings reproduce.**");
 
-        var failing = Catalog.Claims.Where(c => !Read("full", c.Id).Reproduced).Select(c => c.Id).ToList();
-        var why = Section($"### The {Words(failing.Count)} claims that do not reproduce, and why");
-        BoldIds().Matches(why).Select(m => m.Groups[1].Value).Should().BeEquivalentTo(failing);
+        var failing = findings.Where(c => !Read("full", c.Id).Reproduced).Select(c => c.Id).ToList();
+        var why = Section($"### The {Words(failing.Count)} findings that do not reproduce, and why");
+        BoldIds().Matches(why).Select(m => m.Groups[1].Value).Distinct().Should().BeEquivalentTo(failing);
 
-        var differ = Catalog.Claims.Where(c => Read("full", c.Id).Reproduced != Read("quick", c.Id).Reproduced).Select(c => c.Id).ToList();
+        var differ = Catalog.Claims.Where(c => Read("full", c.Id).Verdict != Read("quick", c.Id).Verdict).Select(c => c.Id).ToList();
         string phrase = $"The quick profile's verdict differs from the full one's in {Words(differ.Count)} claim{(differ.Count == 1 ? "" : "s")}:";
         var paragraph = section.Split("\n\n").Select(Flat).SingleOrDefault(p => p.Contains(phrase, StringComparison.Ordinal));
         paragraph.Should().NotBeNull($"the README says \"{phrase}\"");
         Ids().Matches(paragraph![paragraph.IndexOf(phrase, StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value).Distinct().Should().BeEquivalentTo(differ);
+    }
+
+    [Fact]
+    public void The_robustness_tables_are_the_variants_golden_files()
+    {
+        var section = Section("## Robustness: the verdicts under the choices the report leaves unstated");
+        var tables = section.Split("\n\n").Where(b => b.TrimStart().StartsWith("| claim | preset |", StringComparison.Ordinal)).ToList();
+        var experiments = Catalog.Experiments.Where(e => e.VariantList.Count > 0).ToList();
+        tables.Should().HaveCount(experiments.Count, "one table per experiment with variants");
+        foreach (var (table, experiment) in tables.Zip(experiments))
+        {
+            var lines = table.Trim().Split('\n');
+            string[] header = lines[0].Trim('|', ' ').Split(" | ");
+            header[2..^1].Should().Equal(experiment.VariantList.Select(v => $"`{v.Name}`"), $"the columns of {experiment.Name}'s table are its variants");
+            var rows = lines.Skip(2).Select(l => l.Trim('|', ' ').Split(" | ")).ToList();
+            rows.Select(r => r[0]).Should().Equal(Catalog.ClaimsOf(experiment).Select(c => $"`{c.Id}`"));
+            foreach (var row in rows)
+            {
+                string id = row[0].Trim('`');
+                row[1].Should().Be(Cell(Path.Combine(Paths.GoldenRoot, "quick", id + ".verified.json")), $"the preset cell of {id}");
+                foreach (var (variant, i) in experiment.VariantList.Select((v, i) => (v, i)))
+                    row[2 + i].Should().Be(Cell(Path.Combine(Paths.VariantGoldenDirectory(Profile.Quick, experiment.Name, variant.Name), id + ".verified.json")),
+                        $"the {variant.Name} cell of {id} is its golden file's");
+            }
+        }
+
+        static string Cell(string path)
+        {
+            File.Exists(path).Should().BeTrue($"{path} exists");
+            var golden = GoldenStore.Read(path);
+            return $"{golden.VerdictWords} {Effect.Number(golden.Effect.Estimate)} [{Effect.Number(golden.Effect.Low)}, {Effect.Number(golden.Effect.High)}]";
+        }
     }
 
     [Fact]
@@ -194,9 +238,6 @@ public sealed partial class ReadmeTests
 
     [GeneratedRegex(@"\[(\d+)\]\(artifacts/reference/figures/fig\d\d-[a-z0-9-]+\.png\)")]
     private static partial Regex FigureLink();
-
-    [GeneratedRegex(@"^(reproduced|not reproduced) (\d+)/(\d+)$")]
-    private static partial Regex VerdictCell();
 
     [GeneratedRegex(@"\*This row: ([^*]+)\.\*$")]
     private static partial Regex ThisRow();

@@ -66,7 +66,7 @@ public sealed class AcceptTests : IDisposable
 
         ReceivedFiles.AgainstCatalog(file, record with { Claim = "1-9/none/such" }).Should().Contain("there is no claim '1-9/none/such'");
         ReceivedFiles.AgainstCatalog(file, record with { Statement = "Something else." }).Should().Contain("another version of the claim");
-        ReceivedFiles.AgainstCatalog(file, record with { Seeds = record.Seeds + 1, Holds = 0 }).Should().Contain("did not come from the preset's run");
+        ReceivedFiles.AgainstCatalog(file, record with { Seeds = record.Seeds + 1, Holds = 0 }).Should().Contain("so it did not come from that run");
         Catalog.Claims.Should().Contain(c => c.Id == record.Claim);
     }
 }

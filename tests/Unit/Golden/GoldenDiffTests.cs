@@ -21,7 +21,7 @@ public sealed class GoldenDiffTests : IDisposable
         repo.Commit();
 
         repo.Write(GoldenSandbox.Claim("claim", m => { m["seed-0/final-loss"] = 0.0015; m["seed-0/converged-at"] = 1300; }));
-        repo.Write(GoldenSandbox.Claim("flip", m => { m["seed-0/holds"] = false; Records.Scale("final-loss", 10)(m); }, Verdict.NotReproduced, holds: 1));
+        repo.Write(GoldenSandbox.Claim("flip", m => { m["seed-0/holds"] = false; Records.Scale("final-loss", 10)(m); }, Verdict.Contradicted, holds: 1));
         repo.Write(GoldenSandbox.Claim("moved", m => m["seed-2/final-loss"] = 0.0041) with { Numerics = Records.Elsewhere });
         repo.Delete("1-1/test/gone");
         repo.Write(GoldenSandbox.Claim("new"));
@@ -43,7 +43,7 @@ public sealed class GoldenDiffTests : IDisposable
     [Fact]
     public void A_verdict_flip_comes_before_the_metrics_with_the_claim_its_words_and_both_counts()
     {
-        markdown.Should().Contain("| quick | `1-1/test/flip` | “The report says so.” | reproduced → not reproduced | 2/3 → 1/3 |");
+        markdown.Should().Contain("| quick | `1-1/test/flip` | “The report says so.” | reproduced → contradicted | 2/3 → 1/3 |");
         Section("Verdict flips").Should().BeLessThan(Section("Changes outside the seed band"));
     }
 

@@ -21,6 +21,7 @@ public sealed class MetricValueTests
         var back = Json.Deserialize<GoldenRecord>(Json.Serialize(record), "test");
         back.Metrics.Should().Equal(record.Metrics);
         back.Verdict.Should().Be(record.Verdict);
+        back.Effect.Should().Be(record.Effect);
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class MetricValueTests
     public void The_verdict_is_written_in_words()
     {
         Json.Serialize(Records.Sample()).Should().Contain("\"verdict\": \"reproduced\"");
-        Json.Serialize(Records.Sample(verdict: Homework.Experiments.Claims.Verdict.NotReproduced)).Should().Contain("\"verdict\": \"not-reproduced\"");
+        Json.Serialize(Records.Sample(verdict: Homework.Experiments.Claims.Verdict.PremiseAbsent)).Should().Contain("\"verdict\": \"premise-absent\"");
+        Json.Serialize(Records.Sample()).Should().Contain("\"kind\": \"finding\"").And.Contain("\"claimed\": \"above\"").And.NotContain("\"p\":");
     }
 }

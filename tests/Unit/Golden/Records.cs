@@ -35,11 +35,14 @@ internal static class Records
             ["seed-2/converged-at"] = 900,
         };
         edit?.Invoke(metrics);
-        return new GoldenRecord("1-1/test/claim", "The report says so.", "Measured so.", "quick", [1, 2], verdict, holds, 3, "key numbers", metrics)
+        return new GoldenRecord("1-1/test/claim", "The report says so.", "Measured so.", ClaimKind.Finding, "quick", [1, 2], verdict, Effect, holds, 3, "key numbers", metrics)
         {
             Numerics = numerics ?? Here,
         };
     }
+
+    /// <summary>The effect of the sample records: a mean of three seeds above 0.</summary>
+    public static Effect Effect { get; } = new("a difference", 0.002, 0.001, 0.003, "95% t interval over 3 seeds", Side.Above, 0);
 
     /// <summary>Multiplies a per-seed metric of every seed by <paramref name="factor"/>.</summary>
     public static Action<SortedDictionary<string, MetricValue>> Scale(string metric, double factor) => m =>

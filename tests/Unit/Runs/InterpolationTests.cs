@@ -10,7 +10,7 @@ namespace Homework.Tests.Unit.Runs;
 public sealed class InterpolationTests
 {
     [Theory]
-    [InlineData(Profile.Quick, 31)]
+    [InlineData(Profile.Quick, 35)] // 31 grid points and the four beside the ends
     [InlineData(Profile.Full, 61)]
     public void The_alpha_grid_runs_from_minus_one_to_two_through_the_points_the_claims_read(Profile profile, int points)
     {
@@ -18,7 +18,7 @@ public sealed class InterpolationTests
         alphas.Should().HaveCount(points).And.BeInAscendingOrder();
         alphas[0].Should().Be(-1);
         alphas[^1].Should().Be(2);
-        foreach (double alpha in new[] { -1, -0.5, 0, 1, 1.5, 2 })
+        foreach (double alpha in new[] { -1, -0.5, -0.05, 0, 0.05, 0.95, 1, 1.05, 1.5, 2 })
             alphas.Should().Contain(a => Math.Abs(a - alpha) < 1e-12, $"α = {alpha} is read by the claims");
     }
 

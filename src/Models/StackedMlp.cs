@@ -1,0 +1,85 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Homework.Models;
+
+/// <summary>
+/// M independent <see cref="Mlp"/>s of the same widths and activation as one module: layer k's
+/// weights are one (M, out, in) tensor and its biases one (M, out), and each layer is one
+/// batched matrix product for all members (<see cref="StackedOps.BatchedLinear"/>).
+/// </summary>
+/// <remarks>
+/// Input (M, B, ...) with each member's own batch; dimensions after the second are flattened,
+/// as <see cref="Mlp"/> flattens MNIST images. Output (M, B, widths[^1]).
+/// </remarks>
+public sealed class StackedMlp : StackedModule
+{
+    private readonly (int Weight, int Bias)[] layers;
+    private readonly nn.Module<Tensor, Tensor>[] activations;
+
+    /// <param name="widths">Layer widths, input first, as for <see cref="Mlp"/>.</param>
+    /// <param name="members">Number of independent nets (M).</param>
+    /// <param name="activation">The nonlinearity after every layer but the last.</param>
+    /// <param name="name">Module name.</param>
+    public StackedMlp(IReadOnlyList<int> widths, int members, Activation activation = Activation.Relu, string name = "stacked-mlp")
+        : base(name, members)
+    {
+        if (widths.Count < 2)
+            throw new ArgumentException($"An MLP needs at least an input and an output width; got [{string.Join(", ", widths)}].", nameof(widths));
+        if (widths.Any(w => w < 1))
+            throw new ArgumentException($"Layer widths must be positive; got [{string.Join(", ", widths)}].", nameof(widths));
+        Widths = widths.ToArray();
+        Activation = activation;
+        int layers = widths.Count - 1;
+        this.layers = new (int, int)[layers];
+        activations = new nn.Module<Tensor, Tensor>[layers - 1];
+        for (int i = 0; i < layers; i++)
+        {
+            // In Mlp's parameters() order: fc1.weight, fc1.bias, fc2.weight, ...
+            this.layers[i] = AddLinear($"fc{i + 1}", widths[i], widths[i + 1]);
+            if (i < layers - 1)
+            {
+                activations[i] = Activations.Create(activation);
+                register_module($"act{i + 1}", activations[i]);
+            }
+        }
+    }
+
+    /// <summary>Layer widths, input first.</summary>
+    public IReadOnlyList<int> Widths { get; }
+
+    public Activation Activation { get; }
+
+    public override nn.Module<Tensor, Tensor> CreateSingle() => new Mlp(Widths, Activation);
+
+    /// <inheritdoc/>
+    /// <remarks>(N, ...) at (M, B) -> (M, B, ...), member first.</remarks>
+    public override Tensor Gather(Tensor source, Tensor indices)
+    {
+        using var flat = indices.reshape(-1);
+        using var rows = source.index_select(0, flat); // (M·B, ...)
+        return rows.view([indices.shape[0], indices.shape[1], .. source.shape.Skip(1)]);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>(B, ...) -> (M, B, ...) without copying (a stride-0 member dimension).</remarks>
+    public override Tensor Broadcast(Tensor source)
+    {
+        using var one = source.unsqueeze(0);
+        return one.expand([Members, .. source.shape]);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        // (M, B, ...) -> (M, B, widths[0]) -> ... -> (M, B, widths[^1])
+        var x = input.dim() > 3 ? input.flatten(2) : input;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            x = Linear(x, layers[i]);
+            if (i < activations.Length) x = activations[i].forward(x);
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+}
