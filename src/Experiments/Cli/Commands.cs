@@ -115,8 +115,14 @@ public sealed class ReportCommand : Command<ReportSettings>
         var checks = ClaimChecks.Evaluate(loaded, profile, paths, checkGolden: false);
         var runs = loaded.Select(r => (r.Experiment, r.Run?.Info)).ToList();
         // The robustness table: variant runs at the report's profile, else at the variants' own scale, beside the preset at the same scale.
-        var robustnessProfile = ClaimChecks.LoadVariants(Catalog.Experiments, profile, paths).Any(v => v.Run is not null) ? profile : RobustnessTable.VariantProfile;
-        var variants = ClaimChecks.LoadVariants(Catalog.Experiments, robustnessProfile, paths).Where(v => v.Run is not null)
+        var robustnessProfile = profile;
+        var saved = ClaimChecks.LoadVariants(Catalog.Experiments, profile, paths).Where(v => v.Run is not null).ToList();
+        if (saved.Count == 0 && profile != RobustnessTable.VariantProfile)
+        {
+            robustnessProfile = RobustnessTable.VariantProfile;
+            saved = ClaimChecks.LoadVariants(Catalog.Experiments, robustnessProfile, paths).Where(v => v.Run is not null).ToList();
+        }
+        var variants = saved
             .Select(v => (v.Experiment, v.Variant, ClaimChecks.EvaluateVariant(v.Experiment, v.Variant, v.Run, robustnessProfile, paths, checkGolden: false))).ToList();
         var robustnessPresets = robustnessProfile == profile ? checks
             : ClaimChecks.Evaluate(ClaimChecks.LoadPresets(Catalog.Experiments, robustnessProfile, paths), robustnessProfile, paths, checkGolden: false);
