@@ -5,18 +5,26 @@ using Homework.Experiments;
 
 namespace Homework.Mutations;
 
-/// <summary>What one mutation did to the claim tests of its experiment.</summary>
+/// <summary>What one mutation did to the claim tests of its experiments.</summary>
 /// <param name="Caught">True when at least one claim test failed on a golden mismatch.</param>
 /// <param name="FailedClaims">The claims whose test failed.</param>
 /// <param name="Evidence">The first failing rows of the first failed claim, as the test printed them.</param>
 /// <param name="Error">Set when the copy did not build or the tests did not run: neither caught nor missed.</param>
-public sealed record MutationOutcome(Mutation Mutation, bool Caught, int Tests, IReadOnlyList<string> FailedClaims, IReadOnlyList<string> Evidence, double Seconds, string? Error = null);
+/// <param name="FailedUnitTests">
+/// When the claims miss the defect: the unit tests (<c>tests/Unit</c>, the other half of
+/// <c>dotnet test</c>) that fail on the mutated copy, so the table says whether <c>dotnet test</c>
+/// as a whole still sees it. Null when they were not run (the claims caught it, or the copy failed).
+/// </param>
+public sealed record MutationOutcome(
+    Mutation Mutation, bool Caught, int Tests, IReadOnlyList<string> FailedClaims, IReadOnlyList<string> Evidence, double Seconds,
+    string? Error = null, IReadOnlyList<string>? FailedUnitTests = null);
 
 /// <summary>
 /// Runs a mutation: copies the repository's sources to a scratch folder, applies the edit,
-/// builds the reproduction tests and runs those of the mutation's experiment at the quick
+/// builds the reproduction tests and runs those of the mutation's experiments at the quick
 /// profile with <c>HOMEWORK_GOLDEN_REGIME=portable</c> and <c>CI=true</c> (so no golden file
-/// of the copy is ever written), then reads the trx results.
+/// of the copy is ever written), then reads the trx results. When no claim test fails, it also
+/// runs the unit tests of the copy, to say whether the rest of <c>dotnet test</c> sees the defect.
 /// </summary>
 public sealed partial class MutationRunner(string root, string scratch, Action<string> log)
 {
@@ -25,6 +33,8 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
         ["src", "tests", "build", ".config", "Homework.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json"];
 
     private static readonly string[] Skipped = ["bin", "obj", "TestResults"];
+
+    private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
     /// <summary>Applies <paramref name="mutation"/> to <paramref name="text"/>; the text to find must occur exactly once.</summary>
     public static string Apply(Mutation mutation, string text)
@@ -37,12 +47,13 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
                 "Update the mutation in tests/Mutations/Mutation.cs to the current code.");
     }
 
-    /// <summary>The claim tests of an experiment, as a <c>dotnet test --filter</c> expression over their <c>experiment</c> trait.</summary>
-    public static string Filter(string experiment) => $"experiment={Catalog.Find(experiment).Name}";
+    /// <summary>The claim tests of some experiments, as a <c>dotnet test --filter</c> expression over their <c>experiment</c> trait.</summary>
+    public static string Filter(IEnumerable<string> experiments) =>
+        string.Join("|", experiments.Select(e => $"experiment={Catalog.Find(e).Name}"));
 
     /// <summary>The unmutated sources, to show that the portable comparison passes without a defect (no false alarm).</summary>
-    public MutationOutcome Control(string experiment) =>
-        Run(new Mutation("none (control)", "no change: the same sources in the portable regime", experiment, "", "", ""));
+    public MutationOutcome Control(IReadOnlyList<string> experiments) =>
+        Run(new Mutation("none (control)", "no change: the same sources in the portable regime", experiments, "", "", ""));
 
     public MutationOutcome Run(Mutation mutation)
     {
@@ -64,7 +75,7 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
             if (build.ExitCode != 0)
                 return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, $"the mutated copy did not build: {Tail(build.Output)}");
 
-            log($"{mutation.Name}: reproducing the {mutation.Experiment} claims in the portable regime");
+            log($"{mutation.Name}: reproducing the claims of {string.Join(", ", mutation.Experiments)} in the portable regime");
             string results = Path.Combine(copy, "test-results");
             var environment = new Dictionary<string, string?>
             {
@@ -74,11 +85,22 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
                 ["CI"] = "true",
             };
             var test = Dotnet(copy, environment, "test", "tests/Reproduction", "--no-build", "-c", "Debug", "--nologo",
-                "--filter", Filter(mutation.Experiment), "--logger", "trx;LogFileName=results.trx", "--results-directory", results);
+                "--filter", Filter(mutation.Experiments), "--logger", "trx;LogFileName=results.trx", "--results-directory", results);
             string trx = Path.Combine(results, "results.trx");
             if (!File.Exists(trx))
                 return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, $"the tests did not run: {Tail(test.Output)}");
-            return Read(mutation, trx, clock.Elapsed.TotalSeconds);
+            var outcome = Read(mutation, trx, clock.Elapsed.TotalSeconds);
+            if (outcome.Caught || outcome.Error is not null || mutation.File.Length == 0)
+                return outcome;
+
+            log($"{mutation.Name}: no claim test failed; running the unit tests of the mutated copy");
+            string unitResults = Path.Combine(copy, "unit-results");
+            var unit = Dotnet(copy, new Dictionary<string, string?> { ["CI"] = "true" }, "test", "tests/Unit", "-c", "Debug", "--nologo",
+                "--logger", "trx;LogFileName=unit.trx", "--results-directory", unitResults);
+            string unitTrx = Path.Combine(unitResults, "unit.trx");
+            return File.Exists(unitTrx)
+                ? outcome with { FailedUnitTests = FailedTests(unitTrx), Seconds = clock.Elapsed.TotalSeconds }
+                : outcome with { Error = $"the unit tests did not run: {Tail(unit.Output)}", Seconds = clock.Elapsed.TotalSeconds };
         }
         catch (InvalidOperationException e)
         {
@@ -93,10 +115,9 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
     /// <summary>Failed claim tests and their golden tables from a trx file.</summary>
     private static MutationOutcome Read(Mutation mutation, string trx, double seconds)
     {
-        XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
-        var results = XDocument.Load(trx).Descendants(ns + "UnitTestResult").ToList();
+        var results = XDocument.Load(trx).Descendants(Trx + "UnitTestResult").ToList();
         var failed = results.Where(r => (string?)r.Attribute("outcome") == "Failed")
-            .Select(r => r.Descendants(ns + "Message").FirstOrDefault()?.Value ?? "")
+            .Select(r => r.Descendants(Trx + "Message").FirstOrDefault()?.Value ?? "")
             .ToList();
         var claims = failed.Select(m => ClaimInMessage().Match(m)).Where(m => m.Success).Select(m => m.Groups["claim"].Value).Distinct().Order(StringComparer.Ordinal).ToList();
         var evidence = failed.FirstOrDefault(m => ClaimInMessage().IsMatch(m)) is { } first
@@ -104,6 +125,15 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
             : [];
         string? error = failed.Count > claims.Count ? $"{failed.Count - claims.Count} test(s) failed without a golden table (a crash or an error): {Tail(failed.First(m => !ClaimInMessage().IsMatch(m)))}" : null;
         return new MutationOutcome(mutation, claims.Count > 0, results.Count, claims, evidence, seconds, error);
+    }
+
+    /// <summary>The names of the failed tests of a trx file.</summary>
+    private static List<string> FailedTests(string trx)
+    {
+        return XDocument.Load(trx).Descendants(Trx + "UnitTestResult")
+            .Where(r => (string?)r.Attribute("outcome") == "Failed")
+            .Select(r => (string?)r.Attribute("testName") ?? "")
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     private static void CopyEntry(string from, string to)

@@ -8,7 +8,7 @@ using Homework.Mutations;
 var arguments = args.ToList();
 if (arguments.Contains("--list"))
 {
-    foreach (var m in MutationSuite.All) Console.WriteLine($"{m.Name,-20} {m.Experiment,-18} {m.Change}");
+    foreach (var m in MutationSuite.All) Console.WriteLine($"{m.Name,-36} {string.Join(",", m.Experiments),-18} {m.Change}");
     return 0;
 }
 int only = arguments.IndexOf("--only");
@@ -23,8 +23,7 @@ var runner = new MutationRunner(paths.Root, scratch, Log);
 
 var outcomes = new List<MutationOutcome>();
 if (!arguments.Contains("--no-control"))
-    foreach (string experiment in selected.Select(m => m.Experiment).Distinct())
-        outcomes.Add(Report(runner.Control(experiment)));
+    outcomes.Add(Report(runner.Control([.. selected.SelectMany(m => m.Experiments).Distinct()])));
 foreach (var mutation in selected)
     outcomes.Add(Report(runner.Run(mutation)));
 
@@ -32,24 +31,26 @@ MutationOutcome Report(MutationOutcome outcome)
 {
     string verdict = outcome.Error is not null && outcome.Tests == 0 ? "ERROR"
         : outcome.Mutation.File.Length == 0 ? (outcome.FailedClaims.Count == 0 ? "passes (no false alarm)" : "FALSE ALARM")
-        : outcome.Caught ? "caught" : "NOT CAUGHT";
-    Log($"{outcome.Mutation.Name}: {verdict} ({outcome.FailedClaims.Count} of {outcome.Tests} claim tests failed, {outcome.Seconds:0} s){(outcome.Error is null ? "" : "; " + outcome.Error)}");
+        : outcome.Caught ? "caught" : "NOT CAUGHT by the claims";
+    string unit = outcome.FailedUnitTests is { } failed ? $"; unit tests: {failed.Count} failed" : "";
+    Log($"{outcome.Mutation.Name}: {verdict} ({outcome.FailedClaims.Count} of {outcome.Tests} claim tests failed{unit}, {outcome.Seconds:0} s){(outcome.Error is null ? "" : "; " + outcome.Error)}");
     return outcome;
 }
 
 var text = new StringBuilder();
 text.AppendLine("# Mutation suite (quick profile, portable regime)");
 text.AppendLine();
-text.AppendLine($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. A mutation is caught when at least one claim test of its experiment fails against the golden files in the portable regime; the control runs the unmutated sources the same way.");
+text.AppendLine($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. A mutation is caught when at least one claim test of its experiments fails against the golden files in the portable regime; the control runs the unmutated sources the same way. When the claims miss a defect, the unit tests of the mutated copy are run too.");
 text.AppendLine();
-text.AppendLine("| mutation | what it changes | experiment | caught | claim tests failed | first evidence |");
-text.AppendLine("|---|---|---|---|---|---|");
+text.AppendLine("| mutation | what it changes | experiments | caught by the claims | claim tests failed | first evidence | unit tests failed (when the claims miss) |");
+text.AppendLine("|---|---|---|---|---|---|---|");
 foreach (var o in outcomes)
 {
     bool control = o.Mutation.File.Length == 0;
     string caught = o.Error is not null && o.Tests == 0 ? $"error: {o.Error}" : control ? (o.FailedClaims.Count == 0 ? "passes (no false alarm)" : "**false alarm**") : o.Caught ? "yes" : "**no**";
     string evidence = string.Join("<br>", o.Evidence.Select(row => row.Trim().Trim('|').Trim().Replace("|", "·", StringComparison.Ordinal)));
-    text.AppendLine($"| `{o.Mutation.Name}` | {o.Mutation.Change} | {o.Mutation.Experiment} | {caught} | {o.FailedClaims.Count} of {o.Tests}{(o.FailedClaims.Count > 0 ? ": " + string.Join(", ", o.FailedClaims.Select(c => $"`{c}`")) : "")} | {evidence} |");
+    string unit = o.FailedUnitTests is not { } failed ? "" : failed.Count == 0 ? "none" : $"{failed.Count}: " + string.Join(", ", failed.Take(3).Select(t => $"`{t}`")) + (failed.Count > 3 ? ", ..." : "");
+    text.AppendLine($"| `{o.Mutation.Name}` | {o.Mutation.Change} | {string.Join(", ", o.Mutation.Experiments)} | {caught} | {o.FailedClaims.Count} of {o.Tests}{(o.FailedClaims.Count > 0 ? ": " + string.Join(", ", o.FailedClaims.Select(c => $"`{c}`")) : "")} | {evidence} | {unit} |");
 }
 string output = Path.Combine(paths.Artifacts, "mutations.md");
 AtomicFile.WriteAllText(output, text.ToString());

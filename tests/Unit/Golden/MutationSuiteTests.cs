@@ -22,9 +22,13 @@ public sealed class MutationSuiteTests
         string original = File.ReadAllText(Path.Combine(Root, mutation.File));
 
         MutationRunner.Apply(mutation, original).Should().NotBe(original);
-        FluentActions.Invoking(() => Catalog.Find(mutation.Experiment)).Should().NotThrow();
-        MutationRunner.Filter(mutation.Experiment).Should().Be($"experiment={mutation.Experiment}");
-        Catalog.ClaimsOf(Catalog.Find(mutation.Experiment)).Should().NotBeEmpty();
+        mutation.Experiments.Should().NotBeEmpty().And.OnlyHaveUniqueItems();
+        foreach (string experiment in mutation.Experiments)
+        {
+            FluentActions.Invoking(() => Catalog.Find(experiment)).Should().NotThrow();
+            Catalog.ClaimsOf(Catalog.Find(experiment)).Should().NotBeEmpty();
+        }
+        MutationRunner.Filter(mutation.Experiments).Should().Be(string.Join("|", mutation.Experiments.Select(e => $"experiment={e}")));
     }
 
     [Fact]
