@@ -70,7 +70,7 @@ public static class InterpolationClaims
             foreach (var pair in result.Config.Pairs)
             {
                 var curve = result.Curve(pair.Name, init, seed);
-                foreach (double alpha in new[] { -1.0, -d, 0, d, 1 - d, 1, 1 + d, 2 })
+                foreach (double alpha in new[] { -d, 0, d, 1 - d, 1, 1 + d })
                     metrics[$"{pair.Name}/train-loss@{Alpha(alpha)}"] = curve.At(alpha).Train.Loss;
                 foreach (double alpha in new[] { 0.0, 1 })
                 {
@@ -86,7 +86,14 @@ public static class InterpolationClaims
             return least > 0;
         });
         var effect = Evidence.MeanOverSeeds($"smallest relative rise of the training loss {Alpha(d)} of the segment beside an end", smallest, Side.Above, 0);
-        var beyond = seeds.SelectMany(s => result.Config.Pairs.SelectMany(p => new[] { s.Metrics[$"{p.Name}/train-loss@-1"].Real, s.Metrics[$"{p.Name}/train-loss@2"].Real })).ToList();
+        // The losses a whole segment away are shown, not pinned: the verdict does not rest on them, and
+        // they follow the floating-point path more than the seeds do (with AVX-512 kernels the
+        // learning-rate pair's loss at α = −1 rose 34% in every seed, every verdict unchanged).
+        var beyond = (from seed in result.Config.Seeds
+                      from pair in result.Config.Pairs
+                      let curve = result.Curve(pair.Name, init, seed)
+                      from alpha in new[] { -1.0, 2 }
+                      select curve.At(alpha).Train.Loss).ToList();
         string summary = $"just beside the ends the loss rises by at least {Evidence.Percent(effect.Estimate)} [{Evidence.Percent(effect.Low)}, {Evidence.Percent(effect.High)}] (mean over seeds of the smallest rise); " +
                          $"at α = −1 and 2 it is {beyond.Min():0.###}-{beyond.Max():0.###}";
         return new ClaimEvidence(seeds, Evidence.Parameters(result.Parameters), summary, effect);
