@@ -181,6 +181,7 @@ public sealed record FunctionFit(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] float[]? ScoredPrediction = null)
 {
     /// <summary>The output at the points the claims score: <see cref="ScoredPrediction"/>, else the grid's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public float[] ScoringPrediction => ScoredPrediction ?? Prediction;
 }
 
