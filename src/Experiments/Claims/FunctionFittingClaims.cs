@@ -139,13 +139,17 @@ public static class FunctionFittingClaims
         return new ClaimEvidence(seeds, Evidence.None, summary, effect);
     }
 
-    /// <summary>Per seed and net, the sign error rates at the edges and in the middle (metrics), and the rates by net.</summary>
+    /// <summary>
+    /// Per seed and net, the sign error rates at the edges and in the middle (metrics), and the rates
+    /// by net, on the points the config scores (<see cref="FunctionFitting.ScoringGrid"/>; off the
+    /// training grid also the MSE there).
+    /// </summary>
     private static (List<SeedEvidence> Seeds, Dictionary<int, double[]> Edge, Dictionary<int, double[]> Middle) SignErrors(FunctionFittingResult result, Func<double[], double[], bool> holds)
     {
         var config = result.Config;
-        double[] target = result.Target(TargetFunction.Sign);
-        double range = config.DomainEnd - config.DomainStart;
-        bool[] edge = result.X.Select(x => x <= config.DomainStart + config.EdgeBand * range || x > config.DomainEnd - config.EdgeBand * range).ToArray();
+        double[] x = result.ScoringX;
+        double[] target = [.. x.Select(v => FunctionFitting.Evaluate(TargetFunction.Sign, v))];
+        bool[] edge = FunctionFitting.EdgeMask(config, x);
         var edgeRates = new Dictionary<int, double[]>();
         var middleRates = new Dictionary<int, double[]>();
         var seeds = Evidence.PerSeed(config.Seeds, (seed, metrics) =>
@@ -155,11 +159,13 @@ public static class FunctionFittingClaims
             for (int n = 0; n < config.Nets.Length; n++)
             {
                 var fit = result.Fit(TargetFunction.Sign, config.Nets[n].Name, seed);
-                e[n] = ErrorRate(fit.Prediction, target, edge, inBand: true);
-                m[n] = ErrorRate(fit.Prediction, target, edge, inBand: false);
+                e[n] = ErrorRate(fit.ScoringPrediction, target, edge, inBand: true);
+                m[n] = ErrorRate(fit.ScoringPrediction, target, edge, inBand: false);
                 metrics[$"{config.Nets[n].Name}/edge-error"] = e[n];
                 metrics[$"{config.Nets[n].Name}/middle-error"] = m[n];
                 metrics[$"{config.Nets[n].Name}/final-loss"] = (double)fit.Loss[^1];
+                if (fit.ScoredPrediction is { } scored)
+                    metrics[$"{config.Nets[n].Name}/scored-mse"] = scored.Select((p, i) => (p - target[i]) * (p - target[i])).Average();
             }
             return holds(e, m);
         });

@@ -78,6 +78,7 @@ public static class InterpolationClaims
                     metrics[$"{pair.Name}/test-accuracy@{Alpha(alpha)}"] = curve.At(alpha).Test.Accuracy!.Value;
                 }
                 metrics[$"{pair.Name}/distance"] = curve.Distance;
+                RecordNorms(metrics, pair.Name, curve);
                 foreach (var (end, beside) in new[] { (0.0, -d), (0.0, d), (1.0, 1 - d), (1.0, 1 + d) })
                     least = Math.Min(least, curve.At(beside).Train.Loss / curve.At(end).Train.Loss - 1);
             }
@@ -99,6 +100,19 @@ public static class InterpolationClaims
         return new ClaimEvidence(seeds, Evidence.Parameters(result.Parameters), summary, effect);
     }
 
+    /// <summary>Both ends' weight norms, when the run measured them (the <c>filter-normalised</c> variant).</summary>
+    private static void RecordNorms(Dictionary<string, MetricValue> metrics, string pair, InterpolationCurve curve)
+    {
+        if (curve.Norms is not { } norms) return;
+        metrics[$"{pair}/norm-first"] = norms[0];
+        metrics[$"{pair}/norm-second"] = norms[1];
+    }
+
+    /// <summary>
+    /// Per seed, the rise of the training loss beyond the large-batch end minus beyond the small-batch
+    /// end: half a segment along the raw line (the preset), or, when the run measured them, one
+    /// <see cref="InterpolationConfig.FilterNormalisedStep"/> along the filter-normalised direction.
+    /// </summary>
     private static ClaimEvidence SteeperBeyondTheLargeBatch(InterpolationResult result, Initialisation init)
     {
         var differences = new List<double>();
@@ -113,12 +127,22 @@ public static class InterpolationClaims
             metrics[$"{BatchSizePair}/rise-beyond-large-batch"] = large;
             metrics[$"{BatchSizePair}/rise-beyond-small-batch"] = small;
             metrics[$"{BatchSizePair}/distance"] = curve.Distance;
+            RecordNorms(metrics, BatchSizePair, curve);
+            if (curve.FilterNormalisedRise is { } rise)
+            {
+                (small, large) = (rise[0], rise[1]);
+                metrics[$"{BatchSizePair}/filter-normalised-rise-beyond-large-batch"] = large;
+                metrics[$"{BatchSizePair}/filter-normalised-rise-beyond-small-batch"] = small;
+            }
             differences.Add(large - small);
             ratios.Add($"{large:0.###} vs {small:0.###}");
             return large > small;
         });
-        var effect = Evidence.MeanOverSeeds("rise of the training loss half a segment beyond the batch-1024 end minus beyond the batch-64 end", differences, Side.Above, 0);
-        string summary = $"the loss rises {effect.Estimate:0.###} [{effect.Low:0.###}, {effect.High:0.###}] more beyond the large-batch end; per seed {string.Join("; ", ratios)}";
+        var effect = Evidence.MeanOverSeeds(result.Config.FilterNormalisedStep is { } step
+            ? $"rise of the training loss {step.ToString("0.##", CultureInfo.InvariantCulture)} of a filter-normalised step beyond the batch-1024 end minus beyond the batch-64 end"
+            : "rise of the training loss half a segment beyond the batch-1024 end minus beyond the batch-64 end", differences, Side.Above, 0);
+        string summary = $"the loss rises {effect.Estimate:0.###} [{effect.Low:0.###}, {effect.High:0.###}] more beyond the large-batch end" +
+                         (result.Config.FilterNormalisedStep is null ? "" : " (filter-normalised step)") + $"; per seed {string.Join("; ", ratios)}";
         return new ClaimEvidence(seeds, Evidence.Parameters(result.Parameters), summary, effect);
     }
 }

@@ -114,6 +114,10 @@ public sealed class ConfigRules
     public ConfigRules Defined<TEnum>(string field, TEnum value) where TEnum : struct, Enum =>
         That(Enum.IsDefined(value), field, value, $"one of {Names<TEnum>()}");
 
+    /// <summary>Null (the preset's choice, named by <paramref name="whenNull"/>) or a value of the enum.</summary>
+    public ConfigRules Defined<TEnum>(string field, TEnum? value, string whenNull) where TEnum : struct, Enum =>
+        That(value is not { } v || Enum.IsDefined(v), field, value, $"null ({whenNull}) or one of {Names<TEnum>()}");
+
     /// <summary>Values of the enum, at least one, none twice.</summary>
     public ConfigRules Defined<TEnum>(string field, TEnum[] values) where TEnum : struct, Enum =>
         That(values.Length > 0 && values.Distinct().Count() == values.Length && values.All(v => Enum.IsDefined(v)), field, values,

@@ -17,6 +17,26 @@ public enum TargetFunction
     Sign,
 }
 
+/// <summary>
+/// Where the sign-error claims of part 1-1 score the trained nets, when not on the training grid
+/// (the preset): the report speaks of "unknown input" but never says which.
+/// </summary>
+public enum ScoringPoints
+{
+    /// <summary>
+    /// Held-out points midway between the training grid's, x = start + (end − start)·(i − ½)/points
+    /// for i = 1..points; the edges are the same bands of the domain as on the training grid.
+    /// </summary>
+    OffsetGrid,
+
+    /// <summary>
+    /// The training grid continued past both ends of the domain by <see cref="FunctionFittingConfig.EdgeBand"/>
+    /// of its length: those points beyond the domain are the edges, the grid points outside the
+    /// domain's own edge bands the middle (the points inside those bands are not scored).
+    /// </summary>
+    ExtrapolationBand,
+}
+
 /// <summary>A named fully connected net by its layer widths, input first.</summary>
 public sealed record NetSpec(string Name, int[] Widths);
 
@@ -58,14 +78,30 @@ public sealed record FunctionFittingConfig : IExperimentConfig
     /// <summary>Grid points, used both to train (full batch) and to draw the predictions.</summary>
     public int Points { get; init; } = 1000;
 
-    /// <summary>Full-batch Adam steps ("epochs" and "iterations" are the same here).</summary>
+    /// <summary>Passes over the grid; full batch in the preset, so "epochs" and "iterations" are the same there.</summary>
     public int Epochs { get; init; } = 20_000;
+
+    /// <summary>
+    /// Null (the preset): full batch, one Adam step per epoch on the whole grid in order. Else
+    /// batches of this many grid points, reshuffled every epoch (the robustness variant
+    /// <c>mini-batch-128</c>): as many epochs, more steps. Not written when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? BatchSize { get; init; }
 
     /// <summary>Adam's learning rate, the report's 0.001.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>Fraction of the domain at each end that counts as "the edge" for sign errors.</summary>
     public double EdgeBand { get; init; } = 0.1;
+
+    /// <summary>
+    /// Null (the preset): the sign-error claims score the predictions on the training grid. Else
+    /// on the points this names (<see cref="FunctionFitting.ScoringGrid"/>; the robustness variants
+    /// <c>held-out-offset-grid</c> and <c>extrapolation-band</c>). Not written when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ScoringPoints? ScoreOn { get; init; }
 
     /// <summary>Seeds; each (seed, function, net) trains from its own derived generator.</summary>
     public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
@@ -88,13 +124,22 @@ public sealed record FunctionFittingConfig : IExperimentConfig
         new("four-times-the-epochs", "When has a net \"converged\"? Four times as many full-batch steps, so that a net stuck at the preset's end (the shallow sign net) gets the chance to reach what its size allows.", c => c with { Epochs = 4 * c.Epochs }),
         new("trained-to-capacity", "Does deeper fit the edges better once every net is trained as far as it goes? Adam at 0.01 for four times the steps, to give the shallow sign net (stuck near MSE 0.54 in the preset) every chance to fit.", c => c with { LearningRate = 1e-2, Epochs = 4 * c.Epochs }),
         new("learning-rate-0.01", "\"The average learning rate was 0.001\" leaves the schedule open: a constant 0.01, ten times larger.", c => c with { LearningRate = 1e-2 }),
+        new("mini-batch-128", "Full batch or mini-batches? Batches of 128 grid points reshuffled every epoch, as many epochs as the preset (so eight times the steps).", c => c with { BatchSize = 128 }),
+        new("held-out-offset-grid", "\"Unknown input\": the edge and middle sign errors scored on held-out points midway between the training grid's instead of on the training grid.", c => c with { ScoreOn = ScoringPoints.OffsetGrid }),
+        new("extrapolation-band", "Are \"the x-extreme axis's ends\" beyond the training domain? The edges scored on the grid continued 10% of the domain past each end, the middle on the grid inside.", c => c with { ScoreOn = ScoringPoints.ExtrapolationBand }),
     ];
 
+    /// <summary>Adam steps per epoch: one at full batch, else one per batch of <see cref="BatchSize"/> (a last partial batch is a step).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int StepsPerEpoch => BatchSize is { } batch ? (Points + batch - 1) / batch : 1;
+
     /// <summary>
-    /// Full-batch steps: one per function, net, seed and epoch, about 0.44 ms for 1,000 points on
-    /// 2 cores (fitted to the measured 4.4 min at full, 23 s at quick). For balancing shards only.
+    /// Adam steps: <see cref="StepsPerEpoch"/> per function, net, seed and epoch, about 0.44 ms for
+    /// 1,000 points on 2 cores (fitted to the measured 4.4 min at full, 23 s at quick, full batch;
+    /// the small nets are overhead-bound, so a mini-batch step is counted as a full one). For
+    /// balancing shards only.
     /// </summary>
-    public double EstimatedSeconds() => Seeds.Length * Functions.Length * Nets.Length * (double)Epochs * Points * 4.4e-7;
+    public double EstimatedSeconds() => Seeds.Length * Functions.Length * Nets.Length * (double)Epochs * StepsPerEpoch * Points * 4.4e-7;
 
     /// <summary>
     /// The rules this config keeps before anything trains (checked for presets and for every
@@ -114,8 +159,10 @@ public sealed record FunctionFittingConfig : IExperimentConfig
             .That(double.IsFinite(DomainEnd) && DomainEnd > DomainStart, nameof(DomainEnd), DomainEnd, $"a finite number above domainStart ({Json.Compact(DomainStart)})")
             .Count(nameof(Points), Points, 1, 1_000_000)
             .Count(nameof(Epochs), Epochs)
+            .Count(nameof(BatchSize), BatchSize, 1, Points, "full batch")
             .LearningRate(nameof(LearningRate), LearningRate)
             .Between(nameof(EdgeBand), EdgeBand, 0, 0.5)
+            .Defined(nameof(ScoreOn), ScoreOn, "the training grid")
             .Seeds(nameof(Seeds), Seeds)
             .Problems;
     }
@@ -123,17 +170,39 @@ public sealed record FunctionFittingConfig : IExperimentConfig
 
 /// <summary>One net fitted to one function from one seed.</summary>
 /// <param name="Loss">MSE of every epoch, before that epoch's update.</param>
+/// <param name="Loss">Mean training loss of every epoch (full batch: the MSE before that epoch's update).</param>
 /// <param name="Prediction">The trained net's output at every grid point.</param>
+/// <param name="ScoredPrediction">
+/// The trained net's output at every point of <see cref="FunctionFittingResult.ScoredX"/>; null (and
+/// not written) when the claims score on the grid.
+/// </param>
 public sealed record FunctionFit(
-    TargetFunction Function, string Net, int Seed, long Parameters, int HiddenLayers, float[] Loss, float[] Prediction);
+    TargetFunction Function, string Net, int Seed, long Parameters, int HiddenLayers, float[] Loss, float[] Prediction,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] float[]? ScoredPrediction = null)
+{
+    /// <summary>The output at the points the claims score: <see cref="ScoredPrediction"/>, else the grid's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public float[] ScoringPrediction => ScoredPrediction ?? Prediction;
+}
 
 /// <param name="X">The grid.</param>
-public sealed record FunctionFittingResult(FunctionFittingConfig Config, double[] X, FunctionFit[] Fits) : IExperimentResult<FunctionFittingConfig>
+/// <param name="ScoredX">
+/// The points the sign-error claims score when <see cref="FunctionFittingConfig.ScoreOn"/> is set
+/// (<see cref="FunctionFitting.ScoringGrid"/>); null (and not written) when they score on the grid.
+/// </param>
+public sealed record FunctionFittingResult(
+    FunctionFittingConfig Config, double[] X, FunctionFit[] Fits,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double[]? ScoredX = null)
+    : IExperimentResult<FunctionFittingConfig>
 {
     public FunctionFit Fit(TargetFunction function, string net, int seed) =>
         Fits.Single(f => f.Function == function && f.Net == net && f.Seed == seed);
 
     public double[] Target(TargetFunction function) => X.Select(x => FunctionFitting.Evaluate(function, x)).ToArray();
+
+    /// <summary>The points the sign-error claims score: <see cref="ScoredX"/>, else the grid.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double[] ScoringX => ScoredX ?? X;
 }
 
 /// <summary>The <c>function-fitting</c> experiment: fits the three nets of <see cref="FunctionFittingConfig"/> to both functions.</summary>
@@ -164,6 +233,39 @@ public static class FunctionFitting
     /// <summary>x_i = start + (end − start)·i/points for i = 1..points: a dense grid on (start, end].</summary>
     public static double[] Grid(double start, double end, int points) =>
         Enumerable.Range(1, points).Select(i => start + (end - start) * i / points).ToArray();
+
+    /// <summary>
+    /// The points the sign-error claims score (<see cref="FunctionFittingConfig.ScoreOn"/>): the grid;
+    /// the held-out points midway between its points; or, with m = round(edge band × points), the
+    /// grid's own formula x_i for i = 1 − m..0 and points + 1..points + m (beyond the domain) and
+    /// m + 1..points − m (inside it, outside its edge bands).
+    /// </summary>
+    public static double[] ScoringGrid(FunctionFittingConfig config)
+    {
+        double start = config.DomainStart, range = config.DomainEnd - config.DomainStart;
+        int n = config.Points, m = (int)Math.Round(config.EdgeBand * n);
+        double At(double i) => start + range * i / n;
+        return config.ScoreOn switch
+        {
+            null => Grid(config),
+            ScoringPoints.OffsetGrid => [.. Enumerable.Range(1, n).Select(i => At(i - 0.5))],
+            ScoringPoints.ExtrapolationBand => [.. Enumerable.Range(1 - m, n + 2 * m).Where(i => i <= 0 || i > n || (i > m && i <= n - m)).Select(i => At(i))],
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.ScoreOn, "Unknown scoring points."),
+        };
+    }
+
+    /// <summary>
+    /// Which of the scored points <paramref name="x"/> are "the edges": beyond the domain when the
+    /// claims score an extrapolation band, else within <see cref="FunctionFittingConfig.EdgeBand"/>
+    /// of the domain's length from either end.
+    /// </summary>
+    public static bool[] EdgeMask(FunctionFittingConfig config, double[] x)
+    {
+        double start = config.DomainStart, end = config.DomainEnd, band = config.EdgeBand * (end - start);
+        return config.ScoreOn == ScoringPoints.ExtrapolationBand
+            ? [.. x.Select(v => v <= start || v > end)]
+            : [.. x.Select(v => v <= start + band || v > end - band)];
+    }
 
     /// <summary>Inputs (N,1) and targets (N,1) of <paramref name="function"/> on <paramref name="x"/>.</summary>
     public static TensorSet Tensors(TargetFunction function, double[] x, ScalarType dtype = ScalarType.Float32)
@@ -197,7 +299,7 @@ public static class FunctionFitting
                    from function in config.Functions
                    from n in Enumerable.Range(0, config.Nets.Length)
                    select stacks[n][members.IndexOf((seed, function))];
-        return new FunctionFittingResult(config, x, fits.ToArray());
+        return new FunctionFittingResult(config, x, fits.ToArray(), config.ScoreOn is null ? null : ScoringGrid(config));
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
@@ -224,10 +326,10 @@ public static class FunctionFitting
         var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,
-            BatchSize = null,
+            BatchSize = config.BatchSize,
             LearningRate = config.LearningRate,
             Loss = LossKind.MeanSquaredError,
-            Shuffle = false,
+            Shuffle = config.BatchSize is not null,
         })
         {
             Progress = progress,
@@ -236,19 +338,27 @@ public static class FunctionFitting
         };
         var histories = trainer.Fit(model, train, test: null, generators.All);
 
-        model.eval();
-        float[][] predictions;
-        using (no_grad())
+        float[][] predictions = Predict(model, train[0].Inputs);
+        float[][]? scored = null;
+        if (config.ScoreOn is not null)
         {
-            using var input = model.Broadcast(train[0].Inputs);
-            using var output = model.forward(input); // (M, points, 1)
-            predictions = [.. Enumerable.Range(0, members.Count).Select(i =>
-            {
-                using var row = output[i];
-                return row.data<float>().ToArray();
-            })];
+            scored = Predict(model, Tensors(TargetFunction.Sign, ScoringGrid(config)).Inputs);
         }
         return [.. members.Select((m, i) => new FunctionFit(m.Function, net.Name, m.Seed, model.ParametersPerMember, net.Widths.Length - 2,
-            histories[i].Select(h => (float)h.Loss).ToArray(), predictions[i]))];
+            histories[i].Select(h => (float)h.Loss).ToArray(), predictions[i], scored?[i]))];
+    }
+
+    /// <summary>Every member's output at <paramref name="inputs"/> (N,1), in eval mode without gradients, in member order.</summary>
+    private static float[][] Predict(StackedModule model, Tensor inputs)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var input = model.Broadcast(inputs);
+        using var output = model.forward(input); // (M, N, 1)
+        return [.. Enumerable.Range(0, model.Members).Select(i =>
+        {
+            using var row = output[i];
+            return row.data<float>().ToArray();
+        })];
     }
 }

@@ -102,6 +102,17 @@ public sealed record InterpolationConfig : IExperimentConfig
     /// </summary>
     public double EndOffset { get; init; } = 0.05;
 
+    /// <summary>
+    /// Null (the preset): sharpness is read along the raw line only. Else each end θ of every line is
+    /// also evaluated at θ + t·d̂, t this step, d̂ the direction away from the other end filter-normalised
+    /// to θ (<see cref="Interpolation.FilterNormalise"/>, Li et al. 2018), and the curves record the
+    /// rise of the training loss there and both ends' weight norms; the sharpness claims then
+    /// compare those scale-invariant rises (the robustness variant <c>filter-normalised</c>). Not
+    /// written when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? FilterNormalisedStep { get; init; }
+
     /// <summary>Each seed trains one pair per comparison and initialisation.</summary>
     public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
 
@@ -130,6 +141,8 @@ public sealed record InterpolationConfig : IExperimentConfig
             c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.Second with { LearningRate = p.First.LearningRate * p.Second.BatchSize / p.First.BatchSize } } : p)] }),
         new("steps-only-control", "Is the batch-size pair's difference the batch size or the number of steps? Its batch-1,024 net replaced by a batch-64 net stopped after the batch-1,024 net's steps.",
             c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.First with { Steps = c.Epochs * p.Second.StepsPerEpoch(c.TrainCount) } } : p)] }),
+        new("filter-normalised", "Sharp in which units? The rise beyond each end measured half a step along the line's direction rescaled per neuron to that end's weights (Li et al. 2018's filter normalisation), with both ends' weight norms.",
+            c => c with { FilterNormalisedStep = 0.5 }),
     ];
 
     /// <summary>
@@ -173,6 +186,7 @@ public sealed record InterpolationConfig : IExperimentConfig
             .Finite(nameof(AlphaStart), AlphaStart)
             .That(double.IsFinite(AlphaEnd) && AlphaEnd > AlphaStart, nameof(AlphaEnd), AlphaEnd, $"a finite number above alphaStart ({Json.Compact(AlphaStart)})")
             .Count(nameof(AlphaPoints), AlphaPoints, 2, 100_000)
+            .That(FilterNormalisedStep is not { } step || (double.IsFinite(step) && step > 0), nameof(FilterNormalisedStep), FilterNormalisedStep, "null (the raw line only) or a finite number above 0")
             .Seeds(nameof(Seeds), Seeds)
             .Problems;
     }
@@ -184,8 +198,17 @@ public sealed record InterpolationPoint(double Alpha, Evaluation Train, Evaluati
 /// <summary>One pair of trained nets and the line through their solutions.</summary>
 /// <param name="Distance">‖θ2 − θ1‖₂, the length of the segment from α = 0 to α = 1.</param>
 /// <param name="FinalEpochLoss">Mean training loss of the last epoch of the first and the second net.</param>
+/// <param name="Norms">‖θ1‖₂ and ‖θ2‖₂ over all parameters; null (and not written) unless <see cref="InterpolationConfig.FilterNormalisedStep"/> is set.</param>
+/// <param name="FilterNormalisedRise">
+/// L(θ1 + t·d̂1) − L(θ1) and L(θ2 + t·d̂2) − L(θ2), L the training cross-entropy, t the config's
+/// <see cref="InterpolationConfig.FilterNormalisedStep"/>, d̂1 and d̂2 the directions θ1 − θ2 and
+/// θ2 − θ1 filter-normalised to θ1 and θ2 (<see cref="Interpolation.FilterNormalise"/>); null (and
+/// not written) unless that step is set.
+/// </param>
 public sealed record InterpolationCurve(
-    string Pair, Initialisation Initialisation, int Seed, double Distance, double[] FinalEpochLoss, InterpolationPoint[] Points)
+    string Pair, Initialisation Initialisation, int Seed, double Distance, double[] FinalEpochLoss, InterpolationPoint[] Points,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double[]? Norms = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double[]? FilterNormalisedRise = null)
 {
     /// <summary>The grid point nearest to <paramref name="alpha"/> (exact for the grid's own points).</summary>
     public InterpolationPoint At(double alpha) => Points.MinBy(p => Math.Abs(p.Alpha - alpha))!;
@@ -225,6 +248,46 @@ public static class Interpolation
 
     /// <summary>θ(α) = (1 − α)·θ1 + α·θ2.</summary>
     public static Tensor Between(Tensor theta1, Tensor theta2, double alpha) => theta1.Times(1 - alpha).Plus(theta2.Times(alpha));
+
+    /// <summary>
+    /// Li et al. (2018)'s filter normalisation of a direction in parameter space, for the flat
+    /// parameter vectors of one net whose parameters have <paramref name="shapes"/> (in order): each
+    /// row of a weight (one neuron's incoming weights, or one filter) of <paramref name="direction"/>
+    /// is rescaled to the norm of the same row of <paramref name="reference"/>, so that a step along
+    /// it moves every neuron in proportion to its own weights and rescaling a layer's weights cannot
+    /// make a minimum look sharper or flatter. One-dimensional parameters (biases) get no direction
+    /// (zero), as in Li et al.'s code; a row of zeros stays zero.
+    /// </summary>
+    public static float[] FilterNormalise(float[] direction, float[] reference, IReadOnlyList<long[]> shapes)
+    {
+        long total = shapes.Sum(shape => shape.Aggregate(1L, (a, b) => a * b));
+        if (direction.Length != total || reference.Length != total)
+            throw new ArgumentException($"The parameter shapes hold {total} values, but the direction has {direction.Length} and the reference {reference.Length}: pass vectors of the net whose shapes these are.");
+        static double Norm(float[] v, int start, int length)
+        {
+            double sum = 0;
+            for (int k = start; k < start + length; k++) sum += (double)v[k] * v[k];
+            return Math.Sqrt(sum);
+        }
+        var result = new float[direction.Length];
+        int offset = 0;
+        foreach (var shape in shapes)
+        {
+            int size = (int)shape.Aggregate(1L, (a, b) => a * b);
+            if (shape.Length >= 2)
+            {
+                int rowLength = size / (int)shape[0];
+                for (int start = offset; start < offset + size; start += rowLength)
+                {
+                    double length = Norm(direction, start, rowLength);
+                    double scale = length == 0 ? 0 : Norm(reference, start, rowLength) / length;
+                    for (int k = start; k < start + rowLength; k++) result[k] = (float)(direction[k] * scale);
+                }
+            }
+            offset += size;
+        }
+        return result;
+    }
 
     public static InterpolationResult Run(InterpolationConfig config, RunContext context)
     {
@@ -330,6 +393,23 @@ public static class Interpolation
             points.Add(new InterpolationPoint(alpha, evaluator.Evaluate(model, train), evaluator.Evaluate(model, test)));
             progress.Advance();
         }
-        return new InterpolationCurve(pair.Name, init, seed, distance, [first.FinalEpochLoss, second.FinalEpochLoss], points.ToArray());
+        var curve = new InterpolationCurve(pair.Name, init, seed, distance, [first.FinalEpochLoss, second.FinalEpochLoss], points.ToArray());
+        if (config.FilterNormalisedStep is not { } step) return curve;
+
+        // Beyond each end, away from the other, by the step along the direction filter-normalised to that end.
+        var shapes = model.parameters().Select(p => p.shape).ToList();
+        double RiseBeyond(Solution end, Solution other, double endLoss)
+        {
+            using var scope = NewDisposeScope();
+            float[] away = [.. end.Theta.Select((v, k) => v - other.Theta[k])];
+            var beyond = tensor(end.Theta).Plus(tensor(FilterNormalise(away, end.Theta, shapes)).Times(step));
+            model.LoadVector(beyond);
+            return evaluator.Evaluate(model, train).Loss - endLoss;
+        }
+        return curve with
+        {
+            Norms = [theta1.norm().ToDouble(), theta2.norm().ToDouble()],
+            FilterNormalisedRise = [RiseBeyond(first, second, curve.At(0).Train.Loss), RiseBeyond(second, first, curve.At(1).Train.Loss)],
+        };
     }
 }

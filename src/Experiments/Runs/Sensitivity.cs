@@ -52,6 +52,15 @@ public sealed record SensitivityConfig : IExperimentConfig
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? LearningRateScaledFrom { get; init; }
 
+    /// <summary>
+    /// Null (the preset): every batch size trains its epochs. Else every net stops after the first
+    /// epoch at whose end its cross-entropy on its whole training set is at most this, or after
+    /// <see cref="Epochs"/> (its budget) if it never gets there (the same fit instead of equal epochs;
+    /// the robustness variant <c>same-training-loss</c>). Not written when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrainToLoss { get; init; }
+
     /// <summary>Training images: null for all 60,000, else a seeded random subset shared by every net of a seed.</summary>
     public int? TrainSamples { get; init; }
 
@@ -81,6 +90,8 @@ public sealed record SensitivityConfig : IExperimentConfig
     [
         new("equal-steps", "Equal epochs or equal steps? Every batch size trains as many steps as batch 64 takes in the preset's epochs (batch 5 then sees fewer epochs, batch 1,000 many more).", c => c with { EqualStepsAs = 64 }),
         new("scaled-learning-rate", "One learning rate for every batch size? Adam's rate scaled with the batch size, 0.001 × B / 64 (the linear scaling rule).", c => c with { LearningRateScaledFrom = 64 }),
+        new("same-training-loss", "Equal epochs or the same fit? Every net trains until its training cross-entropy (whole training set, after each epoch) is 0.15, about where batch 64 ends in the preset, or twenty times the preset's epochs.",
+            c => c with { TrainToLoss = 0.15, Epochs = 20 * c.Epochs }),
         new("eight-batch-sizes", "Which batch sizes between 5 and 1,000? Eight instead of five: 5, 10, 20, 64, 128, 256, 512, 1,000.", c => c with { BatchSizes = [5, 10, 20, 64, 128, 256, 512, 1000] }),
     ];
 
@@ -117,6 +128,7 @@ public sealed record SensitivityConfig : IExperimentConfig
             .Count(nameof(Epochs), Epochs)
             .Count(nameof(EqualStepsAs), EqualStepsAs, 1, ConfigRules.MnistTrainImages, "equal epochs")
             .Count(nameof(LearningRateScaledFrom), LearningRateScaledFrom, 1, ConfigRules.MnistTrainImages, "one learning rate")
+            .That(TrainToLoss is not { } target || (double.IsFinite(target) && target > 0), nameof(TrainToLoss), TrainToLoss, "null (equal epochs) or a finite training loss above 0")
             .Count(nameof(TrainSamples), TrainSamples, 1, ConfigRules.MnistTrainImages, "all 60,000")
             .Count(nameof(TestSamples), TestSamples, 1, ConfigRules.MnistTestImages, "all 10,000");
         if (LearningRateScaledFrom is not null && BatchSizes.Length > 0)
@@ -131,7 +143,11 @@ public sealed record SensitivityConfig : IExperimentConfig
 }
 
 /// <summary>One net trained with one batch size from one seed.</summary>
-/// <param name="Steps">Optimiser steps taken.</param>
+/// <param name="Steps">Optimiser steps taken (with a target loss: up to the epoch that reached it).</param>
+/// <param name="ReachedTarget">
+/// Whether the net reached <see cref="SensitivityConfig.TrainToLoss"/> within its budget; null (and
+/// not written) when the config sets none.
+/// </param>
 /// <param name="ReportSensitivity">
 /// S1 the report's way: the Frobenius norm of ∂L/∂X, L the mean cross-entropy of a batch of the
 /// net's own training batch size B and X that batch's (B,1,28,28) inputs, averaged over batches.
@@ -142,7 +158,8 @@ public sealed record SensitivityConfig : IExperimentConfig
 /// <param name="JacobianSensitivity">S2 (Novak et al. 2018): the mean over the set of ‖∂zᵢ/∂xᵢ‖_F, z the ten logits.</param>
 public sealed record SensitivityRun(
     int BatchSize, int Seed, long Steps, double FinalEpochLoss, Evaluation Train, Evaluation Test,
-    double ReportSensitivity, double LossGradientSensitivity, double JacobianSensitivity);
+    double ReportSensitivity, double LossGradientSensitivity, double JacobianSensitivity,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? ReachedTarget = null);
 
 public sealed record SensitivityResult(SensitivityConfig Config, long Parameters, SensitivityRun[] Runs) : IExperimentResult<SensitivityConfig>
 {
@@ -207,6 +224,10 @@ public static class Sensitivity
         string batchKey = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, "shuffle", batchKey)));
         long steps = 0;
+        // With a target loss, each member's weights when it first reaches it (and the steps and the
+        // epoch's mean loss by then): the stack trains on until every member has, so the others are
+        // exactly what a training of their own stopped there would hold.
+        var reached = new (nn.Module<Tensor, Tensor> Net, long Steps, double Loss)?[members];
         var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.EpochsFor(batchSize),
@@ -214,22 +235,34 @@ public static class Sensitivity
             BatchSize = batchSize,
             LearningRate = config.LearningRateFor(batchSize),
             Loss = LossKind.CrossEntropy,
+            EvaluateTrain = config.TrainToLoss is not null,
         })
         {
             Progress = progress,
             Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"sensitivity net, batch {batchSize}, seed {seed}")],
             AfterBackward = _ => steps++,
+            AfterEpoch = (i, metrics) =>
+            {
+                if (config.TrainToLoss is { } target && reached[i] is null && metrics.Train!.Loss <= target)
+                    reached[i] = (model.ExtractMember(i), steps, metrics.Loss);
+            },
+            StopAfterEpoch = _ => config.TrainToLoss is not null && reached.All(r => r is not null),
         };
         var histories = trainer.Fit(model, train, test: null, generators.All);
+        for (int i = 0; i < members; i++)
+            if (reached[i] is { } at)
+                using (at.Net)
+                    model.LoadMember(i, at.Net);
         var trainMetrics = trainer.Evaluate(model, train);
         var testMetrics = trainer.Evaluate(model, [.. Enumerable.Repeat(test, members)]);
 
         return [.. config.Seeds.Select((seed, i) =>
         {
             using var single = model.ExtractMember(i);
-            return new SensitivityRun(batchSize, seed, steps, histories[i][^1].Loss, trainMetrics[i], testMetrics[i],
-                ReportMeasure(single, probe, batchSize), LossGradientNorm(single, probe), JacobianNorm(single, probe));
+            return new SensitivityRun(batchSize, seed, reached[i]?.Steps ?? steps, reached[i]?.Loss ?? histories[i][^1].Loss, trainMetrics[i], testMetrics[i],
+                ReportMeasure(single, probe, batchSize), LossGradientNorm(single, probe), JacobianNorm(single, probe),
+                config.TrainToLoss is null ? null : reached[i] is not null);
         })];
     }
 

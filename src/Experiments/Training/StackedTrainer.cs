@@ -41,6 +41,12 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <summary>Called after every epoch with each member's metrics (member index, metrics).</summary>
     public Action<int, EpochMetrics>? AfterEpoch { get; init; }
 
+    /// <summary>
+    /// Called after every epoch, after <see cref="AfterEpoch"/>, with the epoch; true ends the
+    /// training there (e.g. once every member has reached a target loss). None when null.
+    /// </summary>
+    public Func<int, bool>? StopAfterEpoch { get; init; }
+
     /// <summary>Receives the work of the training steps when the loop ends (not of its evaluations); none when null.</summary>
     public ITrainingMeter? Meter { get; init; }
 
@@ -132,7 +138,7 @@ public sealed class StackedTrainer(TrainingOptions options)
                 AfterEpoch?.Invoke(i, metrics);
             }
             Progress?.Advance(members);
-            if (last) break;
+            if (last || StopAfterEpoch?.Invoke(epoch) == true) break;
         }
         if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
             Meter.Record(new TrainingWork(net, members, step, samples, multiplyAdds, threadSeconds, wallSeconds));

@@ -113,6 +113,28 @@ public sealed partial class VariantTests : IDisposable
     }
 
     [Fact]
+    public void The_batch_and_scoring_variants_of_the_fits_change_one_field_and_keep_the_epochs()
+    {
+        var preset = FunctionFittingConfig.Quick;
+        var batch = (FunctionFittingConfig)FunctionFitting.Experiment.VariantConfig(Profile.Quick, "mini-batch-128");
+        batch.Should().Be(preset with { BatchSize = 128 });
+        batch.StepsPerEpoch.Should().Be(8, "1,000 points in batches of 128: seven full batches and one of 104");
+        FunctionFitting.Experiment.VariantConfig(Profile.Quick, "held-out-offset-grid").Should().Be(preset with { ScoreOn = ScoringPoints.OffsetGrid });
+        FunctionFitting.Experiment.VariantConfig(Profile.Quick, "extrapolation-band").Should().Be(preset with { ScoreOn = ScoringPoints.ExtrapolationBand });
+        string canonical = ConfigIdentity.Canonical(FunctionFittingConfig.Full);
+        canonical.Should().NotContain("batchSize").And.NotContain("scoreOn").And.NotContain("stepsPerEpoch");
+    }
+
+    [Fact]
+    public void Same_training_loss_sets_one_target_for_every_batch_size_and_a_budget_of_twenty_times_the_epochs()
+    {
+        var config = (SensitivityConfig)Sensitivity.Experiment.VariantConfig(Profile.Quick, "same-training-loss");
+        config.Should().Be(SensitivityConfig.Quick with { TrainToLoss = 0.15, Epochs = 20 * SensitivityConfig.Quick.Epochs });
+        ConfigIdentity.Canonical(SensitivityConfig.Full).Should().NotContain("trainToLoss");
+        (SensitivityConfig.Quick with { TrainToLoss = -1 }).Validate().Should().ContainSingle(p => p.Field == "trainToLoss");
+    }
+
+    [Fact]
     public void The_interpolation_variants_change_only_the_batch_size_pair()
     {
         var preset = InterpolationConfig.Quick;
@@ -129,6 +151,7 @@ public sealed partial class VariantTests : IDisposable
         var scaled = (InterpolationConfig)Interpolation.Experiment.VariantConfig(Profile.Quick, "scaled-learning-rate");
         scaled.Pairs.Single(p => p.Name == "batch-size").Second.LearningRate.Should().BeApproximately(0.016, 1e-15);
 
+        ConfigIdentity.Canonical(InterpolationConfig.Full).Should().NotContain("filterNormalisedStep");
         foreach (var variant in new[] { equal, control, scaled })
             variant.Pairs.Where(p => p.Name != "batch-size").Should().Equal(preset.Pairs.Where(p => p.Name != "batch-size"));
         new InterpolationNet(64, 1e-3).Name.Should().Be("batch 64, lr 0.001", "the preset's seeds derive from this name");

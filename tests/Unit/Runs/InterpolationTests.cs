@@ -44,6 +44,34 @@ public sealed class InterpolationTests
     }
 
     [Fact]
+    public void Filter_normalisation_rescales_each_weight_row_to_the_references_row_and_drops_the_biases()
+    {
+        // One layer: a 2x2 weight (rows [3, 4] and [0, 0]) and a bias of 2, then a 1x2 weight and a bias of 1.
+        long[][] shapes = [[2, 2], [2], [1, 2], [1]];
+        float[] reference = [0, 5, 1, 1, 7, 7, 6, 8, 9];
+        float[] direction = [3, 4, 0, 0, 1, 1, 1, 0, 2];
+        float[] normalised = Interpolation.FilterNormalise(direction, reference, shapes);
+        // Row [3, 4] (norm 5) to the reference row [0, 5]'s norm 5: unchanged. Row [0, 0] has no direction: stays 0.
+        // Biases: zero. Row [1, 0] (norm 1) to the reference row [6, 8]'s norm 10: [10, 0].
+        normalised.Should().Equal(3, 4, 0, 0, 0, 0, 10, 0, 0);
+        // Scale invariance: a reference layer twice as large gives a step twice as long in that layer only.
+        float[] doubled = [0, 10, 2, 2, 7, 7, 6, 8, 9];
+        Interpolation.FilterNormalise(direction, doubled, shapes).Should().Equal(6, 8, 0, 0, 0, 0, 10, 0, 0);
+        FluentActions.Invoking(() => Interpolation.FilterNormalise(direction, reference, [[2, 2]]))
+            .Should().Throw<ArgumentException>().WithMessage("The parameter shapes hold 4 values, but the direction has 9*");
+    }
+
+    [Fact]
+    public void The_filter_normalised_variant_only_adds_a_step_and_a_preset_curve_writes_no_norms()
+    {
+        var variant = (InterpolationConfig)Interpolation.Experiment.VariantConfig(Profile.Quick, "filter-normalised");
+        variant.Should().Be(InterpolationConfig.Quick with { FilterNormalisedStep = 0.5 });
+        (InterpolationConfig.Quick with { FilterNormalisedStep = 0 }).Validate().Should().ContainSingle(p => p.Field == "filterNormalisedStep");
+        var curve = new InterpolationCurve("p", Initialisation.Shared, 0, 1, [0, 0], []);
+        Json.Serialize(curve).Should().NotContain("norms").And.NotContain("filterNormalisedRise");
+    }
+
+    [Fact]
     public void The_net_has_50890_parameters_and_the_pairs_are_the_reports()
     {
         var config = InterpolationConfig.Full;

@@ -27,6 +27,13 @@ public sealed class FunctionFittingStackingTests
     }
 
     [Fact]
+    public void A_mini_batch_stack_of_one_is_bit_identical_to_the_single_net_training_with_the_same_shuffles()
+    {
+        var config = Tiny with { Seeds = [3], Functions = [TargetFunction.Sign], BatchSize = 16 };
+        Saved(FunctionFitting.Run(config, new RunContext())).Should().Be(Saved(Unstacked(config)));
+    }
+
+    [Fact]
     public void A_stack_of_every_seed_and_function_matches_the_separate_trainings()
     {
         var config = Tiny with { Seeds = [0, 1, 2] }; // stacks of 6: three seeds, two functions
@@ -53,10 +60,10 @@ public sealed class FunctionFittingStackingTests
         var history = new Trainer(new TrainingOptions
         {
             Epochs = config.Epochs,
-            BatchSize = null,
+            BatchSize = config.BatchSize,
             LearningRate = config.LearningRate,
             Loss = LossKind.MeanSquaredError,
-            Shuffle = false,
+            Shuffle = config.BatchSize is not null,
         }).Fit(model, data, test: null, generator);
         model.eval();
         float[] prediction;

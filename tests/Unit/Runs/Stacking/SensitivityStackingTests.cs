@@ -43,6 +43,26 @@ public sealed class SensitivityStackingTests
         Saved(stacked).Should().NotBe(Saved(separate), "a batched product rounds differently");
     }
 
+    [Fact]
+    public void With_a_target_loss_each_net_is_its_equal_epochs_training_stopped_at_the_first_epoch_that_reaches_it()
+    {
+        var equal = Tiny with { Seeds = [0, 1, 2], BatchSizes = [20], Epochs = 3 }; // 100 images: 5 steps an epoch
+        // A target that at least two of the three seeds reach within the three epochs.
+        double target = Sensitivity.Run(equal, Context).Runs.Select(r => r.Train.Loss).Order().ElementAt(1);
+        var config = equal with { Epochs = 6, TrainToLoss = target };
+        var result = Sensitivity.Run(config, Context);
+        result.Runs.Count(r => r.ReachedTarget == true).Should().BeGreaterThanOrEqualTo(2);
+        foreach (var run in result.Runs)
+        {
+            if (run.ReachedTarget == true) run.Train.Loss.Should().BeLessThanOrEqualTo(target);
+            run.Steps.Should().Be(run.ReachedTarget == true ? run.Steps : 6 * 5).And.BeGreaterThan(0);
+            var stopped = Sensitivity.Run(equal with { Epochs = (int)(run.Steps / 5) }, Context).Run(20, run.Seed);
+            run.Should().Be(stopped with { ReachedTarget = run.ReachedTarget }, $"seed {run.Seed} stopped after {run.Steps} steps");
+        }
+        Sensitivity.Run(config with { TrainToLoss = 1e-9 }, Context).Runs.Should().OnlyContain(r => r.ReachedTarget == false && r.Steps == 6 * 5);
+        Sensitivity.Run(equal, Context).Runs.Should().OnlyContain(r => r.ReachedTarget == null, "the preset sets no target");
+    }
+
     /// <summary>The experiment as it trained before stacking (8c5eed5): one <see cref="Mlp"/> per (batch size, seed).</summary>
     private static SensitivityResult Unstacked(SensitivityConfig config)
     {
