@@ -169,7 +169,6 @@ public sealed record FunctionFittingConfig : IExperimentConfig
 }
 
 /// <summary>One net fitted to one function from one seed.</summary>
-/// <param name="Loss">MSE of every epoch, before that epoch's update.</param>
 /// <param name="Loss">Mean training loss of every epoch (full batch: the MSE before that epoch's update).</param>
 /// <param name="Prediction">The trained net's output at every grid point.</param>
 /// <param name="ScoredPrediction">
