@@ -24,11 +24,35 @@ public sealed record MutationOutcome(
 /// builds the reproduction tests and runs those of the mutation's experiments at the quick
 /// profile with <c>HOMEWORK_GOLDEN_REGIME=portable</c> and <c>CI=true</c> (so no golden file
 /// of the copy is ever written), then reads the trx results. When no claim test fails, it also
-/// runs the unit tests of the copy, to say whether the rest of <c>dotnet test</c> sees the defect.
+/// runs the unit tests of the copy, to say whether the rest of <c>dotnet test</c> sees the defect
+/// (for the control too: what fails there is the baseline, not a catch).
 /// </summary>
 public sealed partial class MutationRunner(string root, string scratch, Action<string> log)
 {
-    /// <summary>What is copied: everything the build and the reproduction tests need, and nothing they write.</summary>
+    /// <summary>
+    /// The files git tracks under <paramref name="root"/> (what a fresh clone holds, which is what
+    /// the unit tests read: the README, the reference figures, the CI script), or null outside a
+    /// git checkout.
+    /// </summary>
+    private static List<string>? TrackedFiles(string root)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string argument in new[] { "ls-files", "-z" }) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start);
+            if (process is null) return null;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries)] : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Without git: everything the build and the reproduction tests need, and nothing they write.</summary>
     private static readonly string[] Sources =
         ["src", "tests", "build", ".config", "Homework.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json"];
 
@@ -62,8 +86,12 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
         try
         {
             if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
-            foreach (string source in Sources)
-                CopyEntry(Path.Combine(root, source), Path.Combine(copy, source));
+            if (TrackedFiles(root) is { } tracked)
+                foreach (string file in tracked)
+                    CopyFile(Path.Combine(root, file), Path.Combine(copy, file));
+            else
+                foreach (string source in Sources)
+                    CopyEntry(Path.Combine(root, source), Path.Combine(copy, source));
             if (mutation.File.Length > 0)
             {
                 string file = Path.Combine(copy, mutation.File);
@@ -90,10 +118,12 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
             if (!File.Exists(trx))
                 return new MutationOutcome(mutation, false, 0, [], [], clock.Elapsed.TotalSeconds, $"the tests did not run: {Tail(test.Output)}");
             var outcome = Read(mutation, trx, clock.Elapsed.TotalSeconds);
-            if (outcome.Caught || outcome.Error is not null || mutation.File.Length == 0)
+            if (outcome.Caught || outcome.Error is not null)
                 return outcome;
 
-            log($"{mutation.Name}: no claim test failed; running the unit tests of the mutated copy");
+            log(mutation.File.Length == 0
+                ? $"{mutation.Name}: running the unit tests of the copy (the baseline for the defects the claims miss)"
+                : $"{mutation.Name}: no claim test failed; running the unit tests of the mutated copy");
             string unitResults = Path.Combine(copy, "unit-results");
             var unit = Dotnet(copy, new Dictionary<string, string?> { ["CI"] = "true" }, "test", "tests/Unit", "-c", "Debug", "--nologo",
                 "--logger", "trx;LogFileName=unit.trx", "--results-directory", unitResults);
@@ -136,12 +166,18 @@ public sealed partial class MutationRunner(string root, string scratch, Action<s
             .Order(StringComparer.Ordinal).ToList();
     }
 
+    private static void CopyFile(string from, string to)
+    {
+        if (!File.Exists(from) || from.EndsWith(".received.json", StringComparison.Ordinal)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to);
+    }
+
     private static void CopyEntry(string from, string to)
     {
         if (File.Exists(from))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(from, to);
+            CopyFile(from, to);
             return;
         }
         if (!Directory.Exists(from)) return;

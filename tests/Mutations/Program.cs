@@ -37,10 +37,15 @@ MutationOutcome Report(MutationOutcome outcome)
     return outcome;
 }
 
+// Unit tests that fail in the unmutated copy as well are not catches.
+var baseline = outcomes.FirstOrDefault(o => o.Mutation.File.Length == 0)?.FailedUnitTests ?? [];
+IReadOnlyList<string>? Beyond(IReadOnlyList<string>? failed) =>
+    failed is null || failed == baseline ? failed : [.. failed.Except(baseline)];
+
 var text = new StringBuilder();
 text.AppendLine("# Mutation suite (quick profile, portable regime)");
 text.AppendLine();
-text.AppendLine($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. A mutation is caught when at least one claim test of its experiments fails against the golden files in the portable regime; the control runs the unmutated sources the same way. When the claims miss a defect, the unit tests of the mutated copy are run too.");
+text.AppendLine($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. A mutation is caught when at least one claim test of its experiments fails against the golden files in the portable regime; the control runs the unmutated sources the same way. When the claims miss a defect, the unit tests of the mutated copy are run too, and those failing beyond the control's are listed.");
 text.AppendLine();
 text.AppendLine("| mutation | what it changes | experiments | caught by the claims | claim tests failed | first evidence | unit tests failed (when the claims miss) |");
 text.AppendLine("|---|---|---|---|---|---|---|");
@@ -49,7 +54,7 @@ foreach (var o in outcomes)
     bool control = o.Mutation.File.Length == 0;
     string caught = o.Error is not null && o.Tests == 0 ? $"error: {o.Error}" : control ? (o.FailedClaims.Count == 0 ? "passes (no false alarm)" : "**false alarm**") : o.Caught ? "yes" : "**no**";
     string evidence = string.Join("<br>", o.Evidence.Select(row => row.Trim().Trim('|').Trim().Replace("|", "·", StringComparison.Ordinal)));
-    string unit = o.FailedUnitTests is not { } failed ? "" : failed.Count == 0 ? "none" : $"{failed.Count}: " + string.Join(", ", failed.Take(3).Select(t => $"`{t}`")) + (failed.Count > 3 ? ", ..." : "");
+    string unit = Beyond(o.FailedUnitTests) is not { } failed ? "" : failed.Count == 0 ? "none" : $"{failed.Count}: " + string.Join(", ", failed.Take(3).Select(t => $"`{t}`")) + (failed.Count > 3 ? ", ..." : "");
     text.AppendLine($"| `{o.Mutation.Name}` | {o.Mutation.Change} | {string.Join(", ", o.Mutation.Experiments)} | {caught} | {o.FailedClaims.Count} of {o.Tests}{(o.FailedClaims.Count > 0 ? ": " + string.Join(", ", o.FailedClaims.Select(c => $"`{c}`")) : "")} | {evidence} | {unit} |");
 }
 string output = Path.Combine(paths.Artifacts, "mutations.md");
