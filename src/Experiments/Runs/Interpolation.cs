@@ -113,6 +113,15 @@ public sealed record InterpolationConfig : IExperimentConfig
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? FilterNormalisedStep { get; init; }
 
+    /// <summary>
+    /// Null (the preset): every net trains its epochs. Else every net stops after the first epoch at
+    /// whose end its cross-entropy on its whole training set is at most this, or after its epochs
+    /// (then a budget) if it never gets there: the same fit instead of equal epochs (the robustness
+    /// variant <c>same-training-loss</c>). Not written when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrainToLoss { get; init; }
+
     /// <summary>Each seed trains one pair per comparison and initialisation.</summary>
     public int[] Seeds { get; init; } = [0, 1, 2, 3, 4];
 
@@ -141,6 +150,8 @@ public sealed record InterpolationConfig : IExperimentConfig
             c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.Second with { LearningRate = p.First.LearningRate * p.Second.BatchSize / p.First.BatchSize } } : p)] }),
         new("steps-only-control", "Is the batch-size pair's difference the batch size or the number of steps? Its batch-1,024 net replaced by a batch-64 net stopped after the batch-1,024 net's steps.",
             c => c with { Pairs = [.. c.Pairs.Select(p => p.Name == "batch-size" ? p with { Second = p.First with { Steps = c.Epochs * p.Second.StepsPerEpoch(c.TrainCount) } } : p)] }),
+        new("same-training-loss", "Equal epochs or the same fit? Every net trains until its training cross-entropy (whole training set, after each epoch) is 0.05, a loss both batch sizes reach (the batch-64 nets end the preset at 0.02-0.03, the batch-1,024 nets at 0.17-0.18), or twenty times the preset's epochs.",
+            c => c with { TrainToLoss = 0.05, Epochs = 20 * c.Epochs }),
         new("filter-normalised", "Sharp in which units? The rise beyond each end measured half a step along the line's direction rescaled per neuron to that end's weights (Li et al. 2018's filter normalisation), with both ends' weight norms.",
             c => c with { FilterNormalisedStep = 0.5 }),
     ];
@@ -186,6 +197,7 @@ public sealed record InterpolationConfig : IExperimentConfig
             .Finite(nameof(AlphaStart), AlphaStart)
             .That(double.IsFinite(AlphaEnd) && AlphaEnd > AlphaStart, nameof(AlphaEnd), AlphaEnd, $"a finite number above alphaStart ({Json.Compact(AlphaStart)})")
             .Count(nameof(AlphaPoints), AlphaPoints, 2, 100_000)
+            .That(TrainToLoss is not { } target || (double.IsFinite(target) && target > 0), nameof(TrainToLoss), TrainToLoss, "null (equal epochs) or a finite training loss above 0")
             .That(FilterNormalisedStep is not { } step || (double.IsFinite(step) && step > 0), nameof(FilterNormalisedStep), FilterNormalisedStep, "null (the raw line only) or a finite number above 0")
             .Seeds(nameof(Seeds), Seeds)
             .Problems;
@@ -347,6 +359,8 @@ public static class Interpolation
             Seeds.Derive(m.Seed, SeedKey, "init", m.Init == Initialisation.Shared ? "shared" : net.Name)));
         using var generators = new Generators(members.Select(m => Seeds.Derive(m.Seed, SeedKey, "shuffle", m.Init.ToString(), net.Name)));
         using var model = new StackedMlp(config.Widths, members.Count, config.Activation).InitializeMembers(initGenerators.All);
+        long steps = 0;
+        using var stop = config.TrainToLoss is { } target ? new TargetLossStop(model, target, () => steps) : null;
         var histories = new StackedTrainer(new TrainingOptions
         {
             Epochs = net.EpochsFor(config.Epochs, config.TrainCount),
@@ -354,16 +368,21 @@ public static class Interpolation
             BatchSize = net.BatchSize,
             LearningRate = net.LearningRate,
             Loss = LossKind.CrossEntropy,
+            EvaluateTrain = stop is not null,
         })
         {
             Progress = progress,
             Meter = meter,
             RunNames = [.. members.Select(m => $"interpolation net ({net.Name}, {m.Init} initialisation), seed {m.Seed}")],
+            AfterBackward = _ => steps++,
+            AfterEpoch = stop is null ? null : stop.AfterEpoch,
+            StopAfterEpoch = stop is null ? null : stop.AllReached,
         }.Fit(model, [.. members.Select(m => trainOf[m.Seed])], test: null, generators.All);
+        stop?.Restore();
         return [.. members.Select((_, i) =>
         {
             using var theta = MemberVector(model, i);
-            return new Solution(theta.data<float>().ToArray(), histories[i][^1].Loss);
+            return new Solution(theta.data<float>().ToArray(), stop?.LossOf(i, histories[i][^1].Loss) ?? histories[i][^1].Loss);
         })];
     }
 

@@ -224,10 +224,7 @@ public static class Sensitivity
         string batchKey = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, "shuffle", batchKey)));
         long steps = 0;
-        // With a target loss, each member's weights when it first reaches it (and the steps and the
-        // epoch's mean loss by then): the stack trains on until every member has, so the others are
-        // exactly what a training of their own stopped there would hold.
-        var reached = new (nn.Module<Tensor, Tensor> Net, long Steps, double Loss)?[members];
+        using var stop = config.TrainToLoss is { } target ? new TargetLossStop(model, target, () => steps) : null;
         var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.EpochsFor(batchSize),
@@ -242,27 +239,20 @@ public static class Sensitivity
             Meter = meter,
             RunNames = [.. config.Seeds.Select(seed => $"sensitivity net, batch {batchSize}, seed {seed}")],
             AfterBackward = _ => steps++,
-            AfterEpoch = (i, metrics) =>
-            {
-                if (config.TrainToLoss is { } target && reached[i] is null && metrics.Train!.Loss <= target)
-                    reached[i] = (model.ExtractMember(i), steps, metrics.Loss);
-            },
-            StopAfterEpoch = _ => config.TrainToLoss is not null && reached.All(r => r is not null),
+            AfterEpoch = stop is null ? null : stop.AfterEpoch,
+            StopAfterEpoch = stop is null ? null : stop.AllReached,
         };
         var histories = trainer.Fit(model, train, test: null, generators.All);
-        for (int i = 0; i < members; i++)
-            if (reached[i] is { } at)
-                using (at.Net)
-                    model.LoadMember(i, at.Net);
+        stop?.Restore();
         var trainMetrics = trainer.Evaluate(model, train);
         var testMetrics = trainer.Evaluate(model, [.. Enumerable.Repeat(test, members)]);
 
         return [.. config.Seeds.Select((seed, i) =>
         {
             using var single = model.ExtractMember(i);
-            return new SensitivityRun(batchSize, seed, reached[i]?.Steps ?? steps, reached[i]?.Loss ?? histories[i][^1].Loss, trainMetrics[i], testMetrics[i],
+            return new SensitivityRun(batchSize, seed, stop?.StepsOf(i, steps) ?? steps, stop?.LossOf(i, histories[i][^1].Loss) ?? histories[i][^1].Loss, trainMetrics[i], testMetrics[i],
                 ReportMeasure(single, probe, batchSize), LossGradientNorm(single, probe), JacobianNorm(single, probe),
-                config.TrainToLoss is null ? null : reached[i] is not null);
+                stop?.Reached(i));
         })];
     }
 

@@ -126,6 +126,15 @@ public sealed partial class VariantTests : IDisposable
     }
 
     [Fact]
+    public void The_interpolation_nets_trained_to_one_loss_get_twenty_times_the_epochs_as_a_budget()
+    {
+        var config = (InterpolationConfig)Interpolation.Experiment.VariantConfig(Profile.Quick, "same-training-loss");
+        config.Should().Be(InterpolationConfig.Quick with { TrainToLoss = 0.05, Epochs = 20 * InterpolationConfig.Quick.Epochs });
+        ConfigIdentity.Canonical(InterpolationConfig.Full).Should().NotContain("trainToLoss");
+        (InterpolationConfig.Quick with { TrainToLoss = 0 }).Validate().Should().ContainSingle(p => p.Field == "trainToLoss");
+    }
+
+    [Fact]
     public void Same_training_loss_sets_one_target_for_every_batch_size_and_a_budget_of_twenty_times_the_epochs()
     {
         var config = (SensitivityConfig)Sensitivity.Experiment.VariantConfig(Profile.Quick, "same-training-loss");

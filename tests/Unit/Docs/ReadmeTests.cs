@@ -151,6 +151,13 @@ public sealed partial class ReadmeTests
                 foreach (var (variant, i) in experiment.VariantList.Select((v, i) => (v, i)))
                     row[2 + i].Should().Be(Cell(Path.Combine(Paths.VariantGoldenDirectory(Profile.Quick, experiment.Name, variant.Name), id + ".verified.json")),
                         $"the {variant.Name} cell of {id} is its golden file's");
+                string preset = GoldenStore.Read(Path.Combine(Paths.GoldenRoot, "quick", id + ".verified.json")).VerdictWords;
+                var changed = experiment.VariantList
+                    .Select(v => (v.Name, Verdict: GoldenStore.Read(Path.Combine(Paths.VariantGoldenDirectory(Profile.Quick, experiment.Name, v.Name), id + ".verified.json")).VerdictWords))
+                    .Where(v => v.Verdict != preset).ToList();
+                row[^1].Should().Be(changed.Count == 0
+                    ? $"the same under every variant run ({experiment.VariantList.Count})"
+                    : $"changes under {string.Join(", ", changed.Select(v => $"{v.Name} ({v.Verdict})"))}", $"what {id} depends on is what its golden files say");
             }
         }
 
