@@ -374,7 +374,7 @@ public static class Interpolation
             Progress = progress,
             Meter = meter,
             RunNames = [.. members.Select(m => $"interpolation net ({net.Name}, {m.Init} initialisation), seed {m.Seed}")],
-            AfterBackward = _ => steps++,
+            AfterBackward = stop is null ? null : _ => steps++,
             AfterEpoch = stop is null ? null : stop.AfterEpoch,
             StopAfterEpoch = stop is null ? null : stop.AllReached,
         }.Fit(model, [.. members.Select(m => trainOf[m.Seed])], test: null, generators.All);

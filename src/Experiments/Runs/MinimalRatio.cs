@@ -59,7 +59,7 @@ public sealed record MinimalRatioConfig : IExperimentConfig
 
     public static MinimalRatioConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
-    /// <summary>Full-batch steps of the 57-parameter net, stacked 100 (or 50) to a seed: about 50 µs per member and step (fitted to the measured 20 s at quick on an idle machine). For balancing shards only.</summary>
+    /// <summary>Full-batch steps of the 57-parameter net, stacked 100 (or 50) to a seed: about 50 µs per member and step (fitted to the 20 s measured at quick with 20 trainings on an idle machine; 37 s measured with 50). For balancing shards only.</summary>
     public double EstimatedSeconds() => Seeds.Length * (double)RunsPerSeed * (LossEpochs + GradientNormEpochs) * 5e-5;
 
     /// <summary>

@@ -104,7 +104,7 @@ public sealed class ShardPlanTests
     {
         var estimates = All(profile).Select(w => w.Experiment.EstimatedSeconds(w.Config)).ToList();
         estimates.Should().OnlyContain(s => s > 0 && double.IsFinite(s));
-        // The README's profiles table: 4.3 min quick on an idle machine; at full about 110 min of
+        // The README's profiles table: 4.2 min quick on an idle machine; at full about 110 min of
         // wall time with the CNNs' two nets side by side, about 130 min of one core's work.
         double minutes = estimates.Sum() / 60;
         minutes.Should().BeInRange(profile == Profile.Quick ? 2.5 : 85, profile == Profile.Quick ? 6.5 : 175);
