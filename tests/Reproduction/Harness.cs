@@ -37,7 +37,7 @@ public static class Harness
     public static void Reproduce(Claim claim)
     {
         var run = Run(claim.Experiment);
-        var check = Golden.Check(claim.Evaluate(run.Result, Profile).ToGolden(run.Info.Numerics));
+        var check = Golden.Check(claim.Evaluate(run.Result, Profile).ToGolden(run.Info.Numerics, batchOrder: run.Info.BatchOrder));
         if (!check.Ok)
             throw new XunitException(check.Message);
     }

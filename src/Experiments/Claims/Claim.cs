@@ -133,10 +133,11 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
     public string VerdictWords => Verdict.Words(Claim.Kind);
 
     /// <summary>
-    /// The golden record of this outcome, produced on the floating-point path <paramref name="numerics"/>:
+    /// The golden record of this outcome, produced on the floating-point path <paramref name="numerics"/>
+    /// from nets that saw their batches in the order <paramref name="batchOrder"/> digests (<see cref="RunInfo.BatchOrder"/>):
     /// common metrics as they are, per-seed ones under <c>seed-N/</c>.
     /// </summary>
-    public GoldenRecord ToGolden(Numerics? numerics, string? variant = null)
+    public GoldenRecord ToGolden(Numerics? numerics, string? variant = null, string? batchOrder = null)
     {
         var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, value) in Evidence.Common)
@@ -148,6 +149,6 @@ public sealed record ClaimOutcome(Claim Claim, Profile Profile, ClaimEvidence Ev
                 metrics.Add($"seed-{seed.Seed}/{name}", value);
         }
         return new GoldenRecord(Claim.Id, Claim.Statement, Claim.Criterion, Claim.Kind, Profile.Slug(), Claim.Figures,
-            Verdict, Evidence.Effect, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics, Variant = variant };
+            Verdict, Evidence.Effect, Holds, Seeds, Evidence.Summary, metrics) { Numerics = numerics, Variant = variant, BatchOrder = batchOrder };
     }
 }

@@ -63,6 +63,14 @@ public static class ParameterCountClaims
                 ("spearman-train-accuracy", nets.Select(n => n.Train.Accuracy!.Value).ToList(), false),
                 ("spearman-test-accuracy", nets.Select(n => n.Test.Accuracy!.Value).ToList(), false),
             ];
+            // The points of figures 12 and 13 the correlations are read from: each net's loss and accuracy.
+            foreach (var net in nets)
+            {
+                metrics[$"width-{net.HiddenWidth}/train-loss"] = net.Train.Loss;
+                metrics[$"width-{net.HiddenWidth}/test-loss"] = net.Test.Loss;
+                metrics[$"width-{net.HiddenWidth}/train-accuracy"] = net.Train.Accuracy!.Value;
+                metrics[$"width-{net.HiddenWidth}/test-accuracy"] = net.Test.Accuracy!.Value;
+            }
             foreach (var (name, values, _) in measures)
                 metrics[name] = Statistics.Spearman(size, values);
             var weakestMeasure = measures.MinBy(m => m.Negative ? -metrics[m.Name].Real : metrics[m.Name].Real);

@@ -54,6 +54,14 @@ public sealed record RunInfo(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Sharding.ShardedRecord? Sharded { get; init; }
+
+    /// <summary>
+    /// The <see cref="Training.BatchOrder"/> digest of every net the run trained (16 hex digits):
+    /// the same on every machine for the same code, config and seeds. Absent in records written
+    /// before it was recorded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BatchOrder { get; init; }
 }
 
 /// <summary>The code a run came from, as <c>run.json</c> records it.</summary>
@@ -142,11 +150,15 @@ public static class RunStore
         // Taken before the run: the code that runs is the code checked out when it starts.
         var source = SourceRevision.Of(paths.Root);
         var clock = Stopwatch.StartNew();
-        object result = experiment.Run(config, context with { Observer = new CancellingObserver(context.Observer, context.Cancellation) }, profile);
+        var meter = new Training.TrainingMeter(next: context.Meter);
+        object result = experiment.Run(config, context with { Observer = new CancellingObserver(context.Observer, context.Cancellation), Meter = meter }, profile);
         clock.Stop();
         context.Cancellation.ThrowIfCancellationRequested();
         var info = annotate(new RunInfo(experiment.Name, profile.Slug(), DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
-            context.Jobs, context.Threads, MachineDescription, Numerics.Current(context.Threads), source.Revision, source.WorkingTree));
+            context.Jobs, context.Threads, MachineDescription, Numerics.Current(context.Threads), source.Revision, source.WorkingTree)
+        {
+            BatchOrder = Training.BatchOrder.Format(meter.BatchOrder),
+        });
         RunFolder.Replace(dir, [(ConfigFile, Json.Serialize(config)), (InfoFile, Json.Serialize(info)), (ResultFile, Json.Serialize(result))]);
         return (result, info);
     }

@@ -72,6 +72,7 @@ public sealed record GoldenComparison(ComparisonRegime Regime, IReadOnlyList<Com
 /// fingerprints call for (<see cref="ComparisonRegime.Choose"/>):
 /// <list type="bullet">
 /// <item><b>Strict</b> (same fingerprint): the claim's fields, its effect and every metric exactly, reals bit for bit.</item>
+/// <item><b>Both</b>: the digest of the batch order the nets saw (<see cref="GoldenRecord.BatchOrder"/>) exactly, where the golden file pins one.</item>
 /// <item><b>Portable</b> (another fingerprint): the claim's fields (words, kind, figures, verdict, k/n)
 /// and what its effect measures exactly, the effect's numbers shown; metrics shared by all seeds exactly when they are integers, booleans or text (they
 /// do not depend on the trajectory: parameter counts, layer counts), shown when they are reals;
@@ -85,7 +86,7 @@ public sealed record GoldenComparison(ComparisonRegime Regime, IReadOnlyList<Com
 public static partial class GoldenComparer
 {
     /// <summary>Names of the verdict and k/n rows, which a review diff reports together as a verdict flip.</summary>
-    public const string VerdictField = "verdict", HoldsField = "holds";
+    public const string VerdictField = "verdict", HoldsField = "holds", BatchOrderField = "batch order";
 
     /// <summary>Rules of the rows, as tables show them.</summary>
     public const string Exact = "exact", BitForBit = "bit for bit", Shown = "shown: one value for all seeds has no seed band",
@@ -93,7 +94,7 @@ public static partial class GoldenComparer
         SeedsMustDiffer = "the golden seeds differ, so the run's seeds must too",
         SeedCount = "counts single seeds: shown, not judged, where the floating-point path differs";
 
-    private const string Missing = "(missing)";
+    private const string Missing = "(missing)", NotRecorded = "(not recorded)", NotPinned = "not pinned: the golden file's run recorded none";
 
     /// <summary>Compares in the regime <see cref="ComparisonRegime.Choose"/> picks for the two records' fingerprints.</summary>
     public static GoldenComparison Compare(GoldenRecord golden, GoldenRecord actual) =>
@@ -121,7 +122,21 @@ public static partial class GoldenComparer
         regime == Regime.Strict || golden.Seeds != actual.Seeds
             ? ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}")
             : new ComparisonRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}", "", "", SeedCount, true, RowKind.Field),
+        .. BatchOrderRows(golden, actual),
     ];
+
+    /// <summary>
+    /// The batch-order digest exactly, in both regimes (it is integer work, the same on every
+    /// floating-point path), where the golden file pins one; where it pins none (a file whose run
+    /// recorded none), the run's is shown and not judged.
+    /// </summary>
+    private static ComparisonRow[] BatchOrderRows(GoldenRecord golden, GoldenRecord actual) =>
+        (golden.BatchOrder, actual.BatchOrder) switch
+        {
+            (null, null) => [],
+            (null, string run) => [new ComparisonRow(BatchOrderField, NotRecorded, run, "", "", NotPinned, true, RowKind.Field)],
+            (string pinned, var run) => [ExactRow(BatchOrderField, pinned, run ?? NotRecorded)],
+        };
 
     /// <summary>
     /// The effect that decided the verdict: what it measures, its interval's method, the threshold

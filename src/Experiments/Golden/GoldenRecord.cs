@@ -7,8 +7,8 @@ namespace Homework.Experiments.Golden;
 /// <summary>
 /// The golden file of one claim at one profile (<c>&lt;claim&gt;.verified.json</c>): the claim's
 /// words and kind, its verdict and the effect with its interval that decided it, how many
-/// seeds alone are on the claimed side, the metrics the effect rests on, and the numerics
-/// fingerprint of the machine that produced them. Everything is compared when a test
+/// seeds alone are on the claimed side, the metrics the effect rests on, the numerics
+/// fingerprint of the machine that produced them, and the digest of the batch order its nets saw. Everything is compared when a test
 /// runs except <see cref="Summary"/>, a human-readable line of key numbers that is rewritten
 /// with the file; how depends on the fingerprints (see <see cref="Regime"/>).
 /// </summary>
@@ -24,7 +24,7 @@ public sealed record GoldenRecord(
     [property: JsonPropertyOrder(9)] int Holds,
     [property: JsonPropertyOrder(10)] int Seeds,
     [property: JsonPropertyOrder(11)] string Summary,
-    [property: JsonPropertyOrder(13)] SortedDictionary<string, MetricValue> Metrics)
+    [property: JsonPropertyOrder(14)] SortedDictionary<string, MetricValue> Metrics)
 {
     /// <summary>The named variant of the experiment the values come from (<see cref="Core.Variant{TConfig}"/>); null (not written) for the preset.</summary>
     [JsonPropertyOrder(5)]
@@ -34,6 +34,15 @@ public sealed record GoldenRecord(
     /// <summary>The floating-point path the values came from; null in files accepted before fingerprints were recorded.</summary>
     [JsonPropertyOrder(12)]
     public Numerics? Numerics { get; init; }
+
+    /// <summary>
+    /// The digest of the order in which the run's nets saw their training batches
+    /// (<see cref="Training.BatchOrder"/>): integer, the same on every floating-point path, so
+    /// compared exactly in both regimes. Null (not written) in files whose run recorded none.
+    /// </summary>
+    [JsonPropertyOrder(13)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BatchOrder { get; init; }
 
     /// <summary>"k of n seeds alone on the claimed side" (secondary to the effect).</summary>
     [JsonIgnore]

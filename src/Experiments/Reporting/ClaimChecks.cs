@@ -32,7 +32,7 @@ public static class ClaimChecks
                     continue;
                 }
                 var outcome = claim.Evaluate(run.Result, profile);
-                checks.Add(new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(run.Info.Numerics)) : null, null));
+                checks.Add(new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(run.Info.Numerics, batchOrder: run.Info.BatchOrder)) : null, null));
             }
         return checks;
     }
@@ -49,7 +49,7 @@ public static class ClaimChecks
             if (run is null)
                 return new ClaimCheck(claim, null, null, $"no result: run `run {experiment.Name} --profile {profile.Slug()} --variant {variant}` first");
             var outcome = claim.Evaluate(run.Result, profile);
-            return new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(run.Info.Numerics, variant)) : null, null);
+            return new ClaimCheck(claim, outcome, checkGolden ? store.Check(outcome.ToGolden(run.Info.Numerics, variant, run.Info.BatchOrder)) : null, null);
         }).ToList();
     }
 

@@ -270,9 +270,17 @@ public static class FunctionFitting
     public static TensorSet Tensors(TargetFunction function, double[] x, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
-        var inputs = tensor(x, [x.Length, 1], float64).to(dtype);
+        var inputs = Inputs(x, dtype);
         var targets = tensor(x.Select(v => Evaluate(function, v)).ToArray(), [x.Length, 1], float64).to(dtype);
         return new TensorSet(inputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Inputs (N,1) at <paramref name="x"/>, computed in float64 and rounded to <paramref name="dtype"/> once.</summary>
+    public static Tensor Inputs(double[] x, ScalarType dtype = ScalarType.Float32)
+    {
+        var exact = tensor(x, [x.Length, 1], float64);
+        if (dtype == ScalarType.Float64) return exact;
+        using (exact) return exact.to(dtype);
     }
 
     /// <summary>
@@ -290,23 +298,27 @@ public static class FunctionFitting
     public static FunctionFittingResult Run(FunctionFittingConfig config, RunContext context)
     {
         double[] x = Grid(config);
+        double[]? scoring = config.ScoreOn is null ? null : ScoringGrid(config);
         var members = (from seed in config.Seeds from function in config.Functions select (seed, function)).ToList();
         int trainings = members.Count * config.Nets.Length;
         using var progress = context.Observer.Start($"1-1 fit functions: {trainings} trainings x {config.Epochs:N0} epochs", (double)trainings * config.Epochs);
-        var stacks = context.Map(config.Nets, net => FitStack(config, x, net, members, progress, context.Meter));
+        var stacks = context.Map(config.Nets, net => FitStack(config, x, scoring, net, members, progress, context.Meter));
         var fits = from seed in config.Seeds
                    from function in config.Functions
                    from n in Enumerable.Range(0, config.Nets.Length)
                    select stacks[n][members.IndexOf((seed, function))];
-        return new FunctionFittingResult(config, x, fits.ToArray(), config.ScoreOn is null ? null : ScoringGrid(config));
+        return new FunctionFittingResult(config, x, fits.ToArray(), scoring);
     }
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "function-fitting";
 
-    /// <summary>One net shape fitted to every (seed, function) of <paramref name="members"/>, as one stack; the fits in member order.</summary>
+    /// <summary>
+    /// One net shape fitted to every (seed, function) of <paramref name="members"/>, as one stack; the fits in member order,
+    /// each with its predictions on the grid <paramref name="x"/> and, when the config scores elsewhere, on <paramref name="scoring"/>.
+    /// </summary>
     private static FunctionFit[] FitStack(
-        FunctionFittingConfig config, double[] x, NetSpec net, IReadOnlyList<(int Seed, TargetFunction Function)> members, IProgressTask progress, ITrainingMeter? meter)
+        FunctionFittingConfig config, double[] x, double[]? scoring, NetSpec net, IReadOnlyList<(int Seed, TargetFunction Function)> members, IProgressTask progress, ITrainingMeter? meter)
     {
         using var scope = NewDisposeScope();
         using var generators = new Generators(members.Select(m => Seeds.Derive(m.Seed, SeedKey, m.Function.ToString(), net.Name)));
@@ -339,9 +351,10 @@ public static class FunctionFitting
 
         float[][] predictions = Predict(model, train[0].Inputs);
         float[][]? scored = null;
-        if (config.ScoreOn is not null)
+        if (scoring is not null)
         {
-            scored = Predict(model, Tensors(TargetFunction.Sign, ScoringGrid(config)).Inputs);
+            using var points = Inputs(scoring);
+            scored = Predict(model, points);
         }
         return [.. members.Select((m, i) => new FunctionFit(m.Function, net.Name, m.Seed, model.ParametersPerMember, net.Widths.Length - 2,
             histories[i].Select(h => (float)h.Loss).ToArray(), predictions[i], scored?[i]))];

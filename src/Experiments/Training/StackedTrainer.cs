@@ -86,6 +86,7 @@ public sealed class StackedTrainer(TrainingOptions options)
         int step = 0;
         long samples = 0;
         double threadSeconds = 0, wallSeconds = 0;
+        var batchOrder = new BatchOrder(members);
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
@@ -96,6 +97,7 @@ public sealed class StackedTrainer(TrainingOptions options)
             long wallStart = System.Diagnostics.Stopwatch.GetTimestamp();
             using (var order = Options.Shuffle && batch < n ? trainData.Shuffle(generators) : null)
             {
+                batchOrder.Epoch(order, n, batch);
                 for (long start = 0; start < n; start += batch)
                 {
                     if (Options.MaxSteps is { } max && step >= max) break;
@@ -140,8 +142,11 @@ public sealed class StackedTrainer(TrainingOptions options)
             Progress?.Advance(members);
             if (last || StopAfterEpoch?.Invoke(epoch) == true) break;
         }
-        if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
-            Meter.Record(new TrainingWork(net, members, step, samples, multiplyAdds, threadSeconds, wallSeconds));
+        if (Meter is not null)
+        {
+            var (net, multiplyAdds) = FlopCounts.Of(model) ?? (TrainingWork.UnknownNet, 0);
+            Meter.Record(new TrainingWork(net, members, step, samples, multiplyAdds, threadSeconds, wallSeconds, batchOrder.Digest));
+        }
         return history;
     }
 

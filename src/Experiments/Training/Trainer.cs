@@ -117,6 +117,7 @@ public sealed class Trainer(TrainingOptions options)
         int step = 0;
         long samples = 0;
         double threadSeconds = 0, wallSeconds = 0;
+        var batchOrder = new BatchOrder(1);
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
@@ -127,6 +128,7 @@ public sealed class Trainer(TrainingOptions options)
             long wallStart = System.Diagnostics.Stopwatch.GetTimestamp();
             using (var order = Options.Shuffle && batch < n ? randperm(n, generator: generator) : null)
             {
+                batchOrder.Epoch(order, n, batch);
                 for (long start = 0; start < n; start += batch)
                 {
                     if (Options.MaxSteps is { } max && step >= max) break;
@@ -164,8 +166,11 @@ public sealed class Trainer(TrainingOptions options)
             Progress?.Advance();
             if (last) break;
         }
-        if (Meter is not null && FlopCounts.Of(model) is (string net, long multiplyAdds))
-            Meter.Record(new TrainingWork(net, 1, step, samples, multiplyAdds, threadSeconds, wallSeconds));
+        if (Meter is not null)
+        {
+            var (net, multiplyAdds) = FlopCounts.Of(model) ?? (TrainingWork.UnknownNet, 0);
+            Meter.Record(new TrainingWork(net, 1, step, samples, multiplyAdds, threadSeconds, wallSeconds, batchOrder.Digest));
+        }
         return history;
     }
 

@@ -14,26 +14,37 @@ namespace Homework.Experiments.Training;
 /// <param name="MultiplyAddsPerSample">Multiply-adds of one sample's forward pass of one net (<see cref="FlopCounts.Of"/>).</param>
 /// <param name="ThreadSeconds">CPU time of the training thread in the steps (<see cref="Core.ThreadClock"/>; NaN where unknown).</param>
 /// <param name="WallSeconds">Wall time of the steps.</param>
-public sealed record TrainingWork(string Net, int Members, long Steps, long Samples, long MultiplyAddsPerSample, double ThreadSeconds, double WallSeconds)
+/// <param name="BatchOrder">The <see cref="Training.BatchOrder"/> digest of the loop's nets.</param>
+public sealed record TrainingWork(string Net, int Members, long Steps, long Samples, long MultiplyAddsPerSample, double ThreadSeconds, double WallSeconds, ulong BatchOrder = 0)
 {
+    /// <summary>The net kind of a model <see cref="FlopCounts.Of"/> does not know, whose FLOPs are not counted.</summary>
+    public const string UnknownNet = "other";
+
     /// <summary>FLOPs of the steps, counted from the shapes (<see cref="FlopCounts.TrainingStep"/>).</summary>
     public double Flops => FlopCounts.TrainingStep(MultiplyAddsPerSample, Samples);
 }
 
-/// <summary>Receives a <see cref="TrainingWork"/> from every training loop that has it (the benchmarks' experiment table).</summary>
+/// <summary>Receives a <see cref="TrainingWork"/> from every training loop (the benchmarks' experiment table, a run's batch-order digest).</summary>
 public interface ITrainingMeter
 {
     /// <summary>Called once per training loop, from the thread that trained; may be called from several threads at once.</summary>
     void Record(TrainingWork work);
 }
 
-/// <summary>Collects every training loop's <see cref="TrainingWork"/>, from any thread.</summary>
-public sealed class TrainingMeter : ITrainingMeter
+/// <summary>Collects every training loop's <see cref="TrainingWork"/>, from any thread, and passes each on to <paramref name="next"/> when given.</summary>
+public sealed class TrainingMeter(ITrainingMeter? next = null) : ITrainingMeter
 {
     private readonly ConcurrentQueue<TrainingWork> work = new();
 
-    public void Record(TrainingWork work) => this.work.Enqueue(work);
+    public void Record(TrainingWork work)
+    {
+        this.work.Enqueue(work);
+        next?.Record(work);
+    }
 
     /// <summary>Everything recorded so far, in the order it arrived.</summary>
     public IReadOnlyList<TrainingWork> Work => [.. work];
+
+    /// <summary>The run's <see cref="Training.BatchOrder"/> digest: of every loop recorded so far, in any order.</summary>
+    public ulong BatchOrder => Training.BatchOrder.Combine(work.Select(w => w.BatchOrder));
 }

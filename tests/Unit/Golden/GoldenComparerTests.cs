@@ -183,4 +183,24 @@ public sealed class GoldenComparerTests
             failures.Should().Contain(r => r.Name == "note" && r.Change == "type changed");
         }
     }
+
+    [Fact]
+    public void Both_regimes_compare_the_batch_order_exactly_where_the_golden_file_pins_one()
+    {
+        var pinned = Records.Sample() with { BatchOrder = "00000000000000a1" };
+        foreach (var numerics in new[] { Records.Here, Records.Elsewhere })
+        {
+            var same = Records.Sample(numerics: numerics) with { BatchOrder = "00000000000000a1" };
+            GoldenComparer.Compare(pinned, same).Ok.Should().BeTrue();
+            var other = Records.Sample(numerics: numerics) with { BatchOrder = "00000000000000b2" };
+            var row = GoldenComparer.Compare(pinned, other).Failures.Should().ContainSingle().Subject;
+            row.Name.Should().Be(GoldenComparer.BatchOrderField);
+            row.Rule.Should().Be(GoldenComparer.Exact, "batch orders come from integer generators, the same on every floating-point path");
+            GoldenComparer.Compare(pinned, Records.Sample(numerics: numerics)).Failures.Should().ContainSingle()
+                .Which.Actual.Should().Be("(not recorded)");
+        }
+        var unpinned = GoldenComparer.Compare(Records.Sample(), Records.Sample() with { BatchOrder = "00000000000000b2" });
+        unpinned.Ok.Should().BeTrue("a golden file whose run recorded no batch order pins none");
+        unpinned.Rows.Should().ContainSingle(r => r.Name == GoldenComparer.BatchOrderField).Which.Actual.Should().Be("00000000000000b2");
+    }
 }

@@ -98,6 +98,19 @@ public sealed class GoldenDiffTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_order_pinned_or_changed_is_listed_among_the_other_fields()
+    {
+        repo.Write(GoldenSandbox.Claim("claim") with { BatchOrder = "00000000000000a1" });
+        repo.Commit("pin a batch order");
+        repo.Write(GoldenSandbox.Claim("claim") with { BatchOrder = "00000000000000b2" });
+        repo.Write(GoldenSandbox.Claim("moved") with { BatchOrder = "00000000000000c3" });
+
+        GoldenDiff.AgainstRevision(repo.Root, "HEAD").ToMarkdown()
+            .Should().Contain("| quick | `1-1/test/claim` | batch order | 00000000000000a1 | 00000000000000b2 |")
+            .And.Contain("| quick | `1-1/test/moved` | batch order | (not recorded) | 00000000000000c3 |");
+    }
+
+    [Fact]
     public void No_changes_give_one_line_naming_the_revision()
     {
         string commit = repo.Commit("accept the new golden files");

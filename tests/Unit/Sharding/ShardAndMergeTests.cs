@@ -43,6 +43,10 @@ public sealed class ShardAndMergeTests : IDisposable
             foreach (string file in new[] { RunStore.ConfigFile, RunStore.ResultFile })
                 File.ReadAllBytes(Path.Combine(sharded, file)).Should().Equal(File.ReadAllBytes(Path.Combine(one, file)),
                     $"{experiment.Name}'s {file} after shard and merge is the unsharded run's");
+            string? batchOrder = Json.Read<RunInfo>(Path.Combine(one, RunStore.InfoFile), "").BatchOrder;
+            batchOrder.Should().NotBeNull();
+            Json.Read<RunInfo>(Path.Combine(sharded, RunStore.InfoFile), "").BatchOrder.Should().Be(batchOrder,
+                $"{experiment.Name}'s parts trained disjoint nets, whose batch-order digests add up to the unsharded run's");
         }
     }
 

@@ -58,20 +58,21 @@ internal static class StackedTraining
         set.Targets.is_floating_point() ? set.Targets.to(dtype) : set.Targets);
 
     /// <summary>One net trained alone, as the experiments train it today.</summary>
-    public static Outcome Single(NetKind kind, ulong seed, TensorSet train, TensorSet? test, TrainingOptions options, ScalarType dtype = ScalarType.Float32)
+    public static Outcome Single(NetKind kind, ulong seed, TensorSet train, TensorSet? test, TrainingOptions options, ScalarType dtype = ScalarType.Float32,
+        ITrainingMeter? meter = null)
     {
         using var g = new Generator(seed);
         using var net = kind.Single().InitializeWith(g);
         net.to(dtype); // as MinimalRatio does: initialised in float32, then converted
         var steps = new List<double>();
-        var history = new Trainer(options) { AfterBackward = s => steps.Add(s.Loss.ToDouble()) }.Fit(net, train, test, g);
+        var history = new Trainer(options) { AfterBackward = s => steps.Add(s.Loss.ToDouble()), Meter = meter }.Fit(net, train, test, g);
         return new Outcome(history, Flat(net), steps);
     }
 
     /// <summary>The same nets trained as one stack, member i from seeds[i] on trains[i].</summary>
     public static Outcome[] Stacked(
         NetKind kind, ulong[] seeds, IReadOnlyList<TensorSet> trains, TensorSet? test, TrainingOptions options,
-        ScalarType dtype = ScalarType.Float32)
+        ScalarType dtype = ScalarType.Float32, ITrainingMeter? meter = null)
     {
         var generators = seeds.Select(s => new Generator(s)).ToArray();
         try
@@ -81,6 +82,7 @@ internal static class StackedTraining
             var steps = seeds.Select(_ => new List<double>()).ToArray();
             var trainer = new StackedTrainer(options)
             {
+                Meter = meter,
                 AfterBackward = s =>
                 {
                     for (int i = 0; i < seeds.Length; i++) steps[i].Add(s.MemberLosses[i].ToDouble());

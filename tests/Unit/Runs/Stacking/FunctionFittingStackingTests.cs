@@ -13,10 +13,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// an ensemble of M matches M separate trainings to float tolerance", for <c>function-fitting</c>,
 /// whose nets are stacked per shape over every seed and function.
 /// </summary>
-public sealed class FunctionFittingStackingTests
+public sealed class FunctionFittingStackingTests : StackingTests
 {
-    public FunctionFittingStackingTests() => TorchRuntime.UseThreads(1);
-
     private static readonly FunctionFittingConfig Tiny = FunctionFittingConfig.Quick with { Epochs = 40, Points = 60 };
 
     [Fact]

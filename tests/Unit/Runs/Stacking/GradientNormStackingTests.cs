@@ -12,10 +12,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// Issue 15 at the experiment level for <c>gradient-norm</c>, whose seeds are one stack that reads
 /// each member's own gradient norm after every backward pass.
 /// </summary>
-public sealed class GradientNormStackingTests
+public sealed class GradientNormStackingTests : StackingTests
 {
-    public GradientNormStackingTests() => TorchRuntime.UseThreads(1);
-
     private static readonly GradientNormConfig Tiny = GradientNormConfig.Quick with { Epochs = 60, Points = 100 };
 
     [Theory]

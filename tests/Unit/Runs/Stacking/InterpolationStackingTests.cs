@@ -13,14 +13,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// Issue 15 at the experiment level for <c>interpolation</c>, whose nets are stacked per (batch
 /// size, learning rate) over every seed and initialisation.
 /// </summary>
-public sealed class InterpolationStackingTests
+public sealed class InterpolationStackingTests : StackingTests
 {
-    public InterpolationStackingTests() => TorchRuntime.UseThreads(1);
-
-    private static readonly MnistData Data = SyntheticMnist.Create();
-
-    private static RunContext Context => new() { MnistData = Data };
-
     private static readonly InterpolationConfig Tiny = InterpolationConfig.Quick with
     {
         Pairs =

@@ -14,10 +14,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// stack through both phases (the second minimises each member's squared gradient norm by a
 /// double backward), each end point measured on the member as a single net.
 /// </summary>
-public sealed class MinimalRatioStackingTests
+public sealed class MinimalRatioStackingTests : StackingTests
 {
-    public MinimalRatioStackingTests() => TorchRuntime.UseThreads(1);
-
     private static readonly MinimalRatioConfig Tiny = MinimalRatioConfig.Quick with { LossEpochs = 40, GradientNormEpochs = 25, Points = 50 };
 
     [Fact]

@@ -13,14 +13,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// Issue 15 at the experiment level for <c>mnist-cnn</c>, whose nets are stacked per net over the
 /// seeds (grouped convolutions, channels-last from two members on), on synthetic MNIST-shaped data.
 /// </summary>
-public sealed class MnistCnnStackingTests
+public sealed class MnistCnnStackingTests : StackingTests
 {
-    public MnistCnnStackingTests() => TorchRuntime.UseThreads(1);
-
-    private static readonly MnistData Data = SyntheticMnist.Create();
-
-    private static RunContext Context => new() { MnistData = Data };
-
     private static readonly MnistCnnConfig Tiny = MnistCnnConfig.Quick with { Epochs = 2, TrainSamples = 100, TestSamples = null, TrainEvaluationSamples = null };
 
     [Fact]

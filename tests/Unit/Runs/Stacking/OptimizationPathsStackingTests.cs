@@ -10,10 +10,8 @@ using static TorchSharp.torch;
 namespace Homework.Tests.Unit.Runs.Stacking;
 
 /// <summary>Issue 15 at the experiment level for <c>optimization-paths</c>, whose series are one stack.</summary>
-public sealed class OptimizationPathsStackingTests
+public sealed class OptimizationPathsStackingTests : StackingTests
 {
-    public OptimizationPathsStackingTests() => TorchRuntime.UseThreads(1);
-
     private static readonly OptimizationPathsConfig Tiny = OptimizationPathsConfig.Quick with { Epochs = 4, Points = 200, CollectEvery = 2 };
 
     [Fact]

@@ -14,14 +14,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// <see cref="ParameterCount.StackedUpToWidth"/> units wide are stacked per width over the seeds,
 /// and wider ones trained alone as before.
 /// </summary>
-public sealed class ParameterCountStackingTests
+public sealed class ParameterCountStackingTests : StackingTests
 {
-    public ParameterCountStackingTests() => TorchRuntime.UseThreads(1);
-
-    private static readonly MnistData Data = SyntheticMnist.Create();
-
-    private static RunContext Context => new() { MnistData = Data };
-
     private static readonly ParameterCountConfig Tiny = ParameterCountConfig.Quick with
     {
         HiddenWidths = [4, 16, ParameterCount.StackedUpToWidth * 2], Iterations = 12, TrainSamples = 100, TestSamples = null,

@@ -13,14 +13,8 @@ namespace Homework.Tests.Unit.Runs.Stacking;
 /// Issue 15 at the experiment level for <c>sensitivity</c>, whose nets are stacked per batch size
 /// over the seeds, each member's sensitivities measured on it as a single net.
 /// </summary>
-public sealed class SensitivityStackingTests
+public sealed class SensitivityStackingTests : StackingTests
 {
-    public SensitivityStackingTests() => TorchRuntime.UseThreads(1);
-
-    private static readonly MnistData Data = SyntheticMnist.Create();
-
-    private static RunContext Context => new() { MnistData = Data };
-
     private static readonly SensitivityConfig Tiny = SensitivityConfig.Quick with
     {
         BatchSizes = [5, 20], Epochs = 1, TrainSamples = 100, TestSamples = null, SensitivitySamples = 40,
