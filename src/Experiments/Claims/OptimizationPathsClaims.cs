@@ -30,6 +30,8 @@ public static class OptimizationPathsClaims
             double first = steps[..third].Average(), last = steps[^third..].Average();
             metrics["first-loss"] = s[0].Loss;
             metrics["last-loss"] = s[^1].Loss;
+            // The trajectory's first segment, before the loss surface has shaped it: its length follows the optimiser's step size.
+            metrics["first-step"] = steps[0];
             metrics["first-third-step"] = first;
             metrics["last-third-step"] = last;
             return s[^1].Loss < s[0].Loss && last < first;
