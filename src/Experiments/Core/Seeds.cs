@@ -8,10 +8,13 @@ namespace Homework.Experiments.Core;
 /// </summary>
 public static class Seeds
 {
+    /// <summary>FNV-1a's 64-bit offset basis and prime (also <see cref="Training.BatchOrder"/>'s).</summary>
+    internal const ulong FnvOffset = 14695981039346656037UL, FnvPrime = 1099511628211UL;
+
     public static ulong Derive(int seed, params string[] parts)
     {
-        ulong hash = 14695981039346656037UL;
-        void Mix(byte b) { hash ^= b; hash *= 1099511628211UL; }
+        ulong hash = FnvOffset;
+        void Mix(byte b) { hash ^= b; hash *= FnvPrime; }
         foreach (byte b in BitConverter.GetBytes(seed)) Mix(b);
         foreach (string part in parts)
         {

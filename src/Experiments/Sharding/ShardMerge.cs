@@ -187,9 +187,7 @@ public static class ShardMerge
         {
             Overrides = overrides.Length > 0 ? overrides : null,
             // The parts trained disjoint nets, so their digests add up to the whole run's.
-            BatchOrder = found.Select(f => Training.BatchOrder.Parse(f.Info.BatchOrder)).ToList() is var orders && orders.All(o => o is not null)
-                ? Training.BatchOrder.Format(Training.BatchOrder.Combine(orders.Select(o => o!.Value)))
-                : null,
+            BatchOrder = Training.BatchOrder.Sum(found.Select(f => f.Info.BatchOrder)),
             Sharded = new ShardedRecord(found[0].Part.Plan.Id, found[0].Part.Plan.Shards,
                 found.Select(f => new MergedPart(f.Part.Unit, f.Part.Shard, f.Info.Finished, f.Info.Seconds, f.Info.Machine, f.Info.Numerics?.Id)).ToArray()),
         };

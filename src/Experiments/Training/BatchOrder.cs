@@ -25,14 +25,13 @@ namespace Homework.Experiments.Training;
 /// </remarks>
 public sealed class BatchOrder
 {
-    private const ulong Offset = 14695981039346656037, Prime = 1099511628211;
     private readonly ulong[] states;
 
     /// <param name="members">Nets trained by the loop.</param>
     public BatchOrder(int members)
     {
         states = new ulong[members];
-        Array.Fill(states, Offset);
+        Array.Fill(states, Core.Seeds.FnvOffset);
     }
 
     /// <summary>One epoch: <paramref name="order"/> is each member's permutation of its <paramref name="rows"/> rows, (M, N), or (N) for one net; null when the rows are taken in order.</summary>
@@ -69,6 +68,16 @@ public sealed class BatchOrder
     /// <summary>A run's digest from its loops' (or its parts'), in any order.</summary>
     public static ulong Combine(IEnumerable<ulong> digests) => digests.Aggregate(0UL, (sum, d) => unchecked(sum + d));
 
+    /// <summary>
+    /// The written digest of a run made of parts that trained disjoint nets (a sharded run's
+    /// part-runs): their sum; null when any part recorded none.
+    /// </summary>
+    public static string? Sum(IEnumerable<string?> parts)
+    {
+        var digests = parts.Select(Parse).ToList();
+        return digests.All(d => d is not null) ? Format(Combine(digests.Select(d => d!.Value))) : null;
+    }
+
     /// <summary>As run records and golden files write it: 16 lowercase hex digits.</summary>
     public static string Format(ulong digest) => digest.ToString("x16", CultureInfo.InvariantCulture);
 
@@ -76,7 +85,8 @@ public sealed class BatchOrder
     public static ulong? Parse(string? text) =>
         text is { Length: 16 } && ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong value) ? value : null;
 
-    private static ulong Mix(ulong h, ulong value) => unchecked((h ^ value) * Prime);
+    /// <summary>FNV-1a over whole 64-bit values rather than bytes.</summary>
+    private static ulong Mix(ulong h, ulong value) => unchecked((h ^ value) * Core.Seeds.FnvPrime);
 
     /// <summary>SplitMix64's finaliser, so that a sum of member digests does not cancel structure.</summary>
     private static ulong Finish(ulong h)

@@ -67,6 +67,9 @@ public sealed class BatchOrderTests
         BatchOrder.Format(5).Should().Be("0000000000000005");
         foreach (string? bad in new[] { null, "", "5", "0123456789abcdeg", "0x0123456789abcd" })
             BatchOrder.Parse(bad).Should().BeNull(bad);
+        BatchOrder.Sum(["0000000000000001", "fffffffffffffffe"]).Should().Be("ffffffffffffffff");
+        BatchOrder.Sum(["0000000000000001", "ffffffffffffffff"]).Should().Be("0000000000000000", "the sum wraps");
+        BatchOrder.Sum(["0000000000000001", null]).Should().BeNull("a part that recorded no digest leaves the whole without one");
     }
 
     [Theory]
