@@ -109,10 +109,13 @@ public sealed class StepRunner : IDisposable
     private readonly Generator[] generators;
     private readonly TensorSet data;
     private readonly bool mkldnnBefore;
+    private readonly TrainingOptions options;
 
-    public StepRunner(NetCase net, bool stacked, int members)
+    /// <param name="flat">The optimiser over one flat buffer (the trainers' default), or over each parameter.</param>
+    public StepRunner(NetCase net, bool stacked, int members, bool flat = true)
     {
         this.net = net;
+        options = net.Options with { FlatParameters = flat };
         mkldnnBefore = LibTorchSwitches.Mkldnn;
         generators = [.. Enumerable.Range(0, members).Select(i => new Generator((ulong)(100 + i)))];
         using var dataGenerator = new Generator(7);
@@ -136,10 +139,10 @@ public sealed class StepRunner : IDisposable
         LibTorchSwitches.Mkldnn = net.Mkldnn; // process-wide: set for every run, since runners interleave
         if (stack is not null)
         {
-            var history = new StackedTrainer(net.Options).Fit(stack, [.. Enumerable.Repeat(data, stack.Members)], null, generators);
+            var history = new StackedTrainer(options).Fit(stack, [.. Enumerable.Repeat(data, stack.Members)], null, generators);
             return history[0][^1].Loss;
         }
-        return new Trainer(net.Options).Fit(single!, data, null, generators[0])[^1].Loss;
+        return new Trainer(options).Fit(single!, data, null, generators[0])[^1].Loss;
     }
 
     public void Dispose()

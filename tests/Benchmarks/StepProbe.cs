@@ -10,7 +10,9 @@ namespace Homework.Benchmarks;
 /// change in the load of a shared machine hits all variants alike. With one thread the time is
 /// the calling thread's CPU time (<see cref="ThreadClock"/>), the work itself; with more, wall
 /// time. Prints the median per step and per member, the range over rounds, and the speed-up
-/// per member over the single net as the median of the per-round ratios.
+/// per member over the single net as the median of the per-round ratios. With
+/// <c>--per-parameter</c> the largest stack also runs with the optimiser updating each parameter
+/// in turn instead of one flat buffer (<see cref="Homework.Experiments.Training.FlatParameters"/>).
 /// </summary>
 public static class StepProbe
 {
@@ -18,9 +20,11 @@ public static class StepProbe
     {
         int rounds = 7, threads = 1;
         string? filter = null;
+        bool perParameter = false;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            if (args[i] == "--per-parameter") perParameter = true;
+            else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--threads") threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else filter = args[i];
         }
@@ -31,8 +35,9 @@ public static class StepProbe
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var net in NetCase.All.Where(n => filter is null || n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
-            var variants = net.Members.Select(m => (Stacked: true, M: m)).Prepend((Stacked: false, M: 1)).ToList();
-            var runners = variants.Select(v => new StepRunner(net, v.Stacked, v.M)).ToList();
+            var variants = net.Members.Select(m => (Stacked: true, M: m, Flat: true)).Prepend((Stacked: false, M: 1, Flat: true)).ToList();
+            if (perParameter) variants.Add((Stacked: true, M: net.Members.Max(), Flat: false));
+            var runners = variants.Select(v => new StepRunner(net, v.Stacked, v.M, v.Flat)).ToList();
             foreach (var r in runners) r.Run(); // warm-up
             var times = variants.Select(_ => new List<double>()).ToList();
             for (int round = 0; round < rounds; round++)
@@ -51,7 +56,7 @@ public static class StepProbe
                 double speedUp = Median([.. Enumerable.Range(0, rounds).Select(r => times[0][r] / (t[r] / variants[v].M))]);
                 double gflops = variants[v].M * net.StepFlops / median / 1e9;
                 double best = variants[v].M * net.StepFlops / t.Min() / 1e9;
-                Console.WriteLine($"| {net.Name} | {(variants[v].Stacked ? $"stacked x{variants[v].M}" : "single")} | {Us(median)} | {Us(t.Min())}-{Us(t.Max())} | {Us(median / variants[v].M)} | {speedUp:0.00}x | {gflops:0.00} | {gflops / peak:0.0%} | {best / peak:0.0%} |");
+                Console.WriteLine($"| {net.Name} | {(variants[v].Stacked ? $"stacked x{variants[v].M}" : "single")}{(variants[v].Flat ? "" : ", per-parameter optimiser")} | {Us(median)} | {Us(t.Min())}-{Us(t.Max())} | {Us(median / variants[v].M)} | {speedUp:0.00}x | {gflops:0.00} | {gflops / peak:0.0%} | {best / peak:0.0%} |");
             }
             foreach (var r in runners) r.Dispose();
         }

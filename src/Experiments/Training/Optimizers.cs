@@ -32,10 +32,12 @@ public static class Optimizers
     public const double AdamEpsilon = 1e-8;
 
     /// <summary>Adam as PyTorch defines it by default, at the given learning rate.</summary>
-    public static IOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate) =>
-        new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon);
+    /// <param name="flat">Update all parameters at once in one buffer (<see cref="FlatParameters"/>): for nets whose every parameter gets a gradient at every step.</param>
+    public static IOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate, bool flat = false) =>
+        new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon, flat);
 
     /// <summary>Plain SGD: no momentum, no weight decay.</summary>
-    public static IOptimizer Sgd(IEnumerable<Parameter> parameters, double learningRate) =>
-        new Sgd(parameters, learningRate);
+    /// <param name="flat">As for <see cref="Adam(IEnumerable{Parameter}, double, bool)"/>.</param>
+    public static IOptimizer Sgd(IEnumerable<Parameter> parameters, double learningRate, bool flat = false) =>
+        new Sgd(parameters, learningRate, flat);
 }

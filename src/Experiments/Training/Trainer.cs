@@ -50,6 +50,13 @@ public sealed record TrainingOptions
 
     /// <summary>Stop after this many optimiser steps in all (e.g. "2000 iterations"); null means run every epoch.</summary>
     public int? MaxSteps { get; init; }
+
+    /// <summary>
+    /// Update every parameter at once in one buffer (<see cref="FlatParameters"/>): bit-identical
+    /// to updating them one by one, in fewer LibTorch calls. False only where the benchmarks
+    /// compare the two.
+    /// </summary>
+    public bool FlatParameters { get; init; } = true;
 }
 
 /// <summary>Loss and accuracy of a model on a whole set; accuracy is null for regression.</summary>
@@ -216,8 +223,8 @@ public sealed class Trainer(TrainingOptions options)
 
     private IOptimizer CreateOptimizer(nn.Module<Tensor, Tensor> model) => Options.Optimizer switch
     {
-        OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate),
-        OptimizerKind.Sgd => Optimizers.Sgd(model.parameters(), Options.LearningRate),
+        OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate, Options.FlatParameters),
+        OptimizerKind.Sgd => Optimizers.Sgd(model.parameters(), Options.LearningRate, Options.FlatParameters),
         _ => throw new UsageException($"Unknown optimizer {Options.Optimizer}; valid: {string.Join(", ", Enum.GetNames<OptimizerKind>())}."),
     };
 }
