@@ -29,7 +29,8 @@ public static class Harness
     public static SavedRun Run(Experiment experiment) =>
         Results.GetOrAdd(experiment, _ => new Lazy<SavedRun>(() =>
         {
-            var context = new RunContext { DataDirectory = Paths.DataDirectory };
+            // The longer experiment's trainings take a freed core first (see LongestFirst).
+            var context = new RunContext { DataDirectory = Paths.DataDirectory, SlotPriority = LongestFirst.Rank[experiment] };
             return RunStore.RunAndSave(experiment, experiment.Configure(Profile), Profile, context, Paths);
         })).Value;
 

@@ -28,35 +28,75 @@ public sealed class RunCommand : Command<RunSettings>
             return ShardRun.Execute(settings, shard, experiments.Select((e, i) => (e, configs[i])).ToList(), paths, cancellation);
         AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; results in {Markup.Escape(paths.Runs)}");
 
+        // The experiments run side by side, longest first by their configs' cost estimates, --jobs
+        // at a time on one pool of --jobs slots that every training of every experiment takes
+        // while it works, the longer experiment's first: a core one experiment leaves idle (its
+        // last seed still training) goes to the next experiment's trainings instead of waiting.
+        // Each result depends only on its config and seeds, not on what ran beside it. The first
+        // error cancels the others.
+        int jobs = settings.Jobs ?? Environment.ProcessorCount;
+        var slots = new WorkSlots(jobs);
+        var order = Enumerable.Range(0, experiments.Count).OrderByDescending(i => experiments[i].EstimatedSeconds(configs[i])).ThenBy(i => i).ToList();
+        var saved = new SavedRun[experiments.Count];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        Observers.With(observer =>
+        {
+            try
+            {
+                // One at a time in the order given (a list is otherwise cut into ranges, one per worker).
+                Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(order, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = Math.Min(jobs, experiments.Count) }, i =>
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    var run = new RunContext
+                    {
+                        DataDirectory = paths.DataDirectory,
+                        Jobs = jobs,
+                        Threads = settings.Threads,
+                        Slots = slots,
+                        SlotPriority = order.IndexOf(i),
+                        Cancellation = stop.Token,
+                        Observer = observer,
+                    };
+                    try
+                    {
+                        saved[i] = RunStore.RunAndSave(experiments[i], configs[i], profile, run, paths, settings.Overrides);
+                    }
+                    catch
+                    {
+                        stop.Cancel();
+                        throw;
+                    }
+                    AnsiConsole.MarkupLine($"[green]{experiments[i].Name}[/] finished in {ReportWriter.Duration(saved[i].Info.Seconds)}; saved to {Markup.Escape(saved[i].Directory)}");
+                });
+            }
+            catch (AggregateException e)
+            {
+                // The experiment that failed first, not one that was cancelled because of it.
+                var first = e.Flatten().InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+            return 0;
+        });
+        cancellation.ThrowIfCancellationRequested();
+
         var presetRuns = new List<(Experiment, SavedRun?)>();
         for (int i = 0; i < experiments.Count; i++)
         {
-            cancellation.ThrowIfCancellationRequested();
-            var experiment = experiments[i];
-            var run = new RunContext
+            var (experiment, run) = (experiments[i], saved[i]);
+            if (run.IsPreset)
             {
-                DataDirectory = paths.DataDirectory,
-                Jobs = settings.Jobs ?? Environment.ProcessorCount,
-                Threads = settings.Threads,
-                Cancellation = cancellation,
-            };
-            var saved = Observers.With(observer => RunStore.RunAndSave(experiment, configs[i], profile, run with { Observer = observer }, paths, settings.Overrides));
-            string finished = $"[green]{experiment.Name}[/] finished in {ReportWriter.Duration(saved.Info.Seconds)}; saved to {Markup.Escape(saved.Directory)}";
-            if (saved.IsPreset)
-            {
-                AnsiConsole.MarkupLine(finished);
                 if (!settings.NoFigures)
-                    Output.DrawFigures(experiment, saved, profile, paths.Figures);
-                presetRuns.Add((experiment, saved));
+                    Output.DrawFigures(experiment, run, profile, paths.Figures);
+                presetRuns.Add((experiment, run));
                 continue;
             }
             var changed = ConfigIdentity.DifferentFields(configs[i], experiment.PresetOf(profile));
-            AnsiConsole.MarkupLine($"{finished} [grey](config differs from the {profile.Slug()} preset in {Markup.Escape(string.Join(", ", changed))}; " +
-                                   "check, figures, report and the golden files read only the preset's run)[/]");
+            AnsiConsole.MarkupLine($"[grey]{experiment.Name}: config differs from the {profile.Slug()} preset in {Markup.Escape(string.Join(", ", changed))}; " +
+                                   "check, figures, report and the golden files read only the preset's run[/]");
             if (!settings.NoFigures)
-                Output.DrawFigures(experiment, saved, profile, Path.Combine(saved.Directory, "figures"));
-            AnsiConsole.MarkupLine($"Verdicts of this run ({Markup.Escape(saved.Directory)}), not compared with golden files:");
-            Output.ClaimTable(ClaimChecks.OfOverrideRun(experiment, saved, profile));
+                Output.DrawFigures(experiment, run, profile, Path.Combine(run.Directory, "figures"));
+            AnsiConsole.MarkupLine($"Verdicts of this run ({Markup.Escape(run.Directory)}), not compared with golden files:");
+            Output.ClaimTable(ClaimChecks.OfOverrideRun(experiment, run, profile));
         }
 
         if (presetRuns.Count == 0) return 0;
