@@ -28,56 +28,19 @@ public sealed class RunCommand : Command<RunSettings>
             return ShardRun.Execute(settings, shard, experiments.Select((e, i) => (e, configs[i])).ToList(), paths, cancellation);
         AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; results in {Markup.Escape(paths.Runs)}");
 
-        // The experiments run side by side, longest first by their configs' cost estimates, --jobs
-        // at a time on one pool of --jobs slots that every training of every experiment takes
-        // while it works, the longer experiment's first: a core one experiment leaves idle (its
-        // last seed still training) goes to the next experiment's trainings instead of waiting.
-        // Each result depends only on its config and seeds, not on what ran beside it. The first
-        // error cancels the others.
-        int jobs = settings.Jobs ?? Environment.ProcessorCount;
-        var slots = new WorkSlots(jobs);
-        var order = Enumerable.Range(0, experiments.Count).OrderByDescending(i => experiments[i].EstimatedSeconds(configs[i])).ThenBy(i => i).ToList();
+        // Side by side, longest first, on one pool of --jobs slots (SideBySide); results do not depend on it.
         var saved = new SavedRun[experiments.Count];
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var runContext = new RunContext { DataDirectory = paths.DataDirectory, Jobs = settings.Jobs ?? Environment.ProcessorCount, Threads = settings.Threads };
         Observers.With(observer =>
         {
-            try
+            SideBySide.Run([.. experiments.Select((e, i) => e.EstimatedSeconds(configs[i]))], runContext.Jobs, cancellation, turn =>
             {
-                // One at a time in the order given (a list is otherwise cut into ranges, one per worker).
-                Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(order, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = Math.Min(jobs, experiments.Count) }, i =>
-                {
-                    stop.Token.ThrowIfCancellationRequested();
-                    var run = new RunContext
-                    {
-                        DataDirectory = paths.DataDirectory,
-                        Jobs = jobs,
-                        Threads = settings.Threads,
-                        Slots = slots,
-                        SlotPriority = order.IndexOf(i),
-                        Cancellation = stop.Token,
-                        Observer = observer,
-                    };
-                    try
-                    {
-                        saved[i] = RunStore.RunAndSave(experiments[i], configs[i], profile, run, paths, settings.Overrides);
-                    }
-                    catch
-                    {
-                        stop.Cancel();
-                        throw;
-                    }
-                    AnsiConsole.MarkupLine($"[green]{experiments[i].Name}[/] finished in {ReportWriter.Duration(saved[i].Info.Seconds)}; saved to {Markup.Escape(saved[i].Directory)}");
-                });
-            }
-            catch (AggregateException e)
-            {
-                // The experiment that failed first, not one that was cancelled because of it.
-                var first = e.Flatten().InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-            }
+                int i = turn.Index;
+                saved[i] = RunStore.RunAndSave(experiments[i], configs[i], profile, turn.Apply(runContext with { Observer = observer }), paths, settings.Overrides);
+                AnsiConsole.MarkupLine($"[green]{experiments[i].Name}[/] finished in {ReportWriter.Duration(saved[i].Info.Seconds)}; saved to {Markup.Escape(saved[i].Directory)}");
+            });
             return 0;
         });
-        cancellation.ThrowIfCancellationRequested();
 
         var presetRuns = new List<(Experiment, SavedRun?)>();
         for (int i = 0; i < experiments.Count; i++)

@@ -26,19 +26,18 @@ internal static class ShardRun
             return 0;
         }
         AnsiConsole.MarkupLine($"LibTorch {Markup.Escape(TorchRuntime.EnsureLoaded())}; profile [bold]{profile.Slug()}[/]; shard {shard}; part-runs in {Markup.Escape(paths.Runs)}");
-        foreach (var unit in units)
+        // The shard's units side by side, longest first, on one pool of --jobs slots (SideBySide).
+        var context = new RunContext { DataDirectory = paths.DataDirectory, Jobs = settings.Jobs ?? Environment.ProcessorCount, Threads = settings.Threads };
+        Observers.With(observer =>
         {
-            cancellation.ThrowIfCancellationRequested();
-            var context = new RunContext
+            SideBySide.Run([.. units.Select(u => u.EstimatedSeconds)], context.Jobs, cancellation, turn =>
             {
-                DataDirectory = paths.DataDirectory,
-                Jobs = settings.Jobs ?? Environment.ProcessorCount,
-                Threads = settings.Threads,
-                Cancellation = cancellation,
-            };
-            var saved = Observers.With(observer => PartRuns.RunAndSave(unit, plan, context with { Observer = observer }, paths, settings.Overrides));
-            AnsiConsole.MarkupLine($"[green]{Markup.Escape(unit.Id)}[/] finished in {ReportWriter.Duration(saved.Info.Seconds)}; part-run saved to {Markup.Escape(saved.Directory)}");
-        }
+                var unit = units[turn.Index];
+                var saved = PartRuns.RunAndSave(unit, plan, turn.Apply(context with { Observer = observer }), paths, settings.Overrides);
+                AnsiConsole.MarkupLine($"[green]{Markup.Escape(unit.Id)}[/] finished in {ReportWriter.Duration(saved.Info.Seconds)}; part-run saved to {Markup.Escape(saved.Directory)}");
+            });
+            return 0;
+        });
         AnsiConsole.MarkupLine($"Shard {shard} done. When every shard is done: `merge --profile {profile.Slug()} <the shards' folders>` " +
                                "writes each experiment's whole run (parts are never read by check, figures or report).");
         return 0;
