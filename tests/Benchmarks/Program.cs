@@ -17,6 +17,8 @@ if (args is ["parallel", ..])
     return Homework.Benchmarks.ParallelProbe.Run(args[1..]);
 if (args is ["experiments", ..])
     return Homework.Benchmarks.ExperimentProbe.Run(args[1..]);
+if (args is ["evaluation", ..])
+    return Homework.Benchmarks.EvaluationProbe.Run(args[1..]);
 if (args is ["parts", ..])
     return Homework.Benchmarks.PartsProbe.Run(args[1..]);
 
