@@ -13,7 +13,7 @@ namespace Homework.Tests.Unit.Training;
 /// </summary>
 public sealed class FlatParametersTests
 {
-    public static TheoryData<string> Nets => ["cnn channels-last x3", "cnn x1", "mlp leaky x4", "mlp shallow x2", "mlp tanh float64 x5", "mlp relu mnist x3"];
+    private static readonly string[] Nets = ["cnn channels-last x3", "cnn x1", "mlp leaky x4", "mlp shallow x2", "mlp tanh float64 x5", "mlp relu mnist x3"];
 
     private static (StackedModule Model, Tensor Input, Tensor Target, bool Classes) Case(string name, Generator g)
     {
@@ -61,28 +61,29 @@ public sealed class FlatParametersTests
         return ([.. model.parameters().Select(p => p.detach().contiguous().bytes.ToArray())], steps == 0 ? [] : stack(losses).bytes.ToArray());
     }
 
-    [Theory]
-    [MemberData(nameof(Nets))]
-    public void Flat_Adam_trains_bit_for_bit_as_Adam_over_each_parameter(string net)
+    public static TheoryData<string, string> NetsAndOptimisers()
     {
-        var each = Train(net, ps => Optimizers.Adam(ps, 1e-2), steps: 25);
-        var flat = Train(net, ps => Optimizers.Adam(ps, 1e-2, flat: true), steps: 25);
+        var data = new TheoryData<string, string>();
+        foreach (string net in Nets)
+            foreach (string optimiser in new[] { "Adam", "SGD" })
+                data.Add(net, optimiser);
+        return data;
+    }
+
+    private static IOptimizer Create(string optimiser, IEnumerable<TorchSharp.Modules.Parameter> parameters, bool flat) =>
+        optimiser == "Adam" ? Optimizers.Adam(parameters, 1e-2, flat) : Optimizers.Sgd(parameters, 1e-2, flat);
+
+    [Theory]
+    [MemberData(nameof(NetsAndOptimisers))]
+    public void The_flat_optimiser_trains_bit_for_bit_as_the_optimiser_over_each_parameter(string net, string optimiser)
+    {
+        var each = Train(net, ps => Create(optimiser, ps, flat: false), steps: 25);
+        var flat = Train(net, ps => Create(optimiser, ps, flat: true), steps: 25);
         flat.Losses.Should().Equal(each.Losses);
         flat.Parameters.Should().HaveCount(each.Parameters.Length);
         for (int k = 0; k < each.Parameters.Length; k++)
-            flat.Parameters[k].Should().Equal(each.Parameters[k], $"parameter {k} of {net}");
-        Train(net, ps => Optimizers.Adam(ps, 1e-2), steps: 0).Parameters[0].Should().NotEqual(each.Parameters[0], "the comparison needs parameters that moved");
-    }
-
-    [Theory]
-    [MemberData(nameof(Nets))]
-    public void Flat_SGD_trains_bit_for_bit_as_SGD_over_each_parameter(string net)
-    {
-        var each = Train(net, ps => Optimizers.Sgd(ps, 1e-2), steps: 25);
-        var flat = Train(net, ps => Optimizers.Sgd(ps, 1e-2, flat: true), steps: 25);
-        flat.Losses.Should().Equal(each.Losses);
-        for (int k = 0; k < each.Parameters.Length; k++)
-            flat.Parameters[k].Should().Equal(each.Parameters[k], $"parameter {k} of {net}");
+            flat.Parameters[k].Should().Equal(each.Parameters[k], $"parameter {k} of {net} with {optimiser}");
+        Train(net, ps => Create(optimiser, ps, flat: false), steps: 0).Parameters[0].Should().NotEqual(each.Parameters[0], "the comparison needs parameters that moved");
     }
 
     [Fact]
