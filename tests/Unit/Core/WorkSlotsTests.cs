@@ -6,32 +6,19 @@ namespace Homework.Tests.Unit.Core;
 /// <summary>Runs that share a pool of work slots keep at most its size of items working at once, and hand a freed slot on.</summary>
 public sealed class WorkSlotsTests
 {
-    /// <summary>Work that records how many items of every run were working at once.</summary>
-    private sealed class Tally
-    {
-        private int now;
-        public int Most;
-
-        public int Work(int item)
-        {
-            int working = Interlocked.Increment(ref now);
-            int most;
-            while (working > (most = Volatile.Read(ref Most)) && Interlocked.CompareExchange(ref Most, working, most) != most) { }
-            Thread.Sleep(20);
-            Interlocked.Decrement(ref now);
-            return item * 2;
-        }
-    }
-
     [Fact]
     public async Task Two_runs_side_by_side_never_work_on_more_items_than_the_pool_has_slots()
     {
         var slots = new WorkSlots(2);
-        var tally = new Tally();
+        var overlap = new Overlap(expected: 2);
         var context = new RunContext { Jobs = 2, Slots = slots };
-        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => context.Map(Enumerable.Range(0, 6).ToList(), tally.Work))).ToArray();
+        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => context.Map(Enumerable.Range(0, 6).ToList(), item =>
+        {
+            overlap.Work();
+            return item * 2;
+        }))).ToArray();
         var results = await Task.WhenAll(runs);
-        tally.Most.Should().Be(2, "three runs of two jobs each share two slots");
+        overlap.Most.Should().Be(2, "three runs of two jobs each share two slots");
         results.Should().AllSatisfy(r => r.Should().Equal(0, 2, 4, 6, 8, 10));
         slots.InUse.Should().Be(0, "every slot is given back");
     }
