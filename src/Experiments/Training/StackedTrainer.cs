@@ -169,8 +169,7 @@ public sealed class StackedTrainer(TrainingOptions options)
         {
             using var scope = NewDisposeScope();
             long size = Math.Min(Options.EvaluationBatchSize, n - start);
-            var (x, y) = data.Batch(model, order: null, start, size);
-            var output = model.forward(x); // (M, E, outputs)
+            var (output, y) = Forward(model, data, start, size); // (M, E, outputs), (M·E, ...)
             double[] sums = Values(MemberLosses(output, y, nn.Reduction.Sum));
             for (int i = 0; i < members; i++) lossSums[i] += sums[i];
             if (Options.Loss == LossKind.CrossEntropy)
@@ -187,6 +186,37 @@ public sealed class StackedTrainer(TrainingOptions options)
         double denominator = Options.Loss == LossKind.MeanSquaredError ? perMember : n;
         return [.. Enumerable.Range(0, members).Select(i =>
             new Evaluation(lossSums[i] / denominator, Options.Loss == LossKind.CrossEntropy ? (double)correct[i] / n : null))];
+    }
+
+    /// <summary>
+    /// The logits of rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="size"/>
+    /// and their targets, forward in pieces of <see cref="TrainingOptions.EvaluationChunk"/> rows when
+    /// it is set. The losses are then taken over the whole batch as before, so the results change
+    /// only where a kernel gives a piece's rows other bits than the whole batch's.
+    /// </summary>
+    private (Tensor Output, Tensor Target) Forward(StackedModule model, StackedData data, long start, long size)
+    {
+        if (Options.EvaluationChunk is not { } chunk || chunk >= size)
+            return ForwardOnce(model, data, start, size);
+        if (chunk < 1) throw new ArgumentOutOfRangeException(nameof(TrainingOptions.EvaluationChunk), chunk, "An evaluation chunk needs at least one row.");
+        var outputs = new List<Tensor>();
+        var targets = new List<Tensor>();
+        for (long at = 0; at < size; at += chunk)
+        {
+            long rows = Math.Min(chunk, size - at);
+            var (output, target) = ForwardOnce(model, data, start + at, rows);
+            outputs.Add(output);
+            // Member-major (M·rows, ...) -> (M, rows, ...), to be joined along the rows.
+            targets.Add(target.view([model.Members, rows, .. target.shape.Skip(1)]));
+        }
+        using var joined = cat(targets, 1);
+        return (cat(outputs, 1), joined.flatten(0, 1));
+    }
+
+    private static (Tensor Output, Tensor Target) ForwardOnce(StackedModule model, StackedData data, long start, long size)
+    {
+        var (x, y) = data.Batch(model, order: null, start, size);
+        return (model.forward(x), y);
     }
 
     /// <summary>

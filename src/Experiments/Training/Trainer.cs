@@ -45,8 +45,17 @@ public sealed record TrainingOptions
     /// <summary>Epochs between evaluations of the training and test sets; the last epoch is always evaluated.</summary>
     public int EvaluateEvery { get; init; } = 1;
 
-    /// <summary>Batch size of evaluation passes (does not change the numbers, only memory).</summary>
+    /// <summary>Batch size of evaluation passes, over which each loss is summed.</summary>
     public int EvaluationBatchSize { get; init; } = 2000;
+
+    /// <summary>
+    /// Null (the default): each evaluation batch goes forward at once. Else the stacked trainer
+    /// runs it forward in pieces of this many rows and takes the losses over the whole batch,
+    /// which is faster where the whole batch's activations do not fit in a core's cache (the
+    /// CNNs). The logits, and so the losses, can differ from one pass's in their last bits,
+    /// depending on the kernels a piece's shape selects.
+    /// </summary>
+    public int? EvaluationChunk { get; init; }
 
     /// <summary>Stop after this many optimiser steps in all (e.g. "2000 iterations"); null means run every epoch.</summary>
     public int? MaxSteps { get; init; }
