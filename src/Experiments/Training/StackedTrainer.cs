@@ -207,7 +207,7 @@ public sealed class StackedTrainer(TrainingOptions options)
             var (output, target) = ForwardOnce(model, data, start + at, rows);
             outputs.Add(output);
             // Member-major (M·rows, ...) -> (M, rows, ...), to be joined along the rows.
-            targets.Add(target.view([model.Members, rows, .. target.shape.Skip(1)]));
+            targets.Add(target.reshape([model.Members, rows, .. target.shape.Skip(1)]));
         }
         using var joined = cat(targets, 1);
         return (cat(outputs, 1), joined.flatten(0, 1));
