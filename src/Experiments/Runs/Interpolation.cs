@@ -1,4 +1,5 @@
 using System.Globalization;
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Core;
 using Homework.Experiments.Data;
 using Homework.Experiments.Training;
@@ -158,14 +159,15 @@ public sealed record InterpolationConfig : IExperimentConfig
 
     /// <summary>
     /// Sample-parameter products of the trainings (forward and backward: 3x a forward pass, both nets
-    /// of a pair) and of the loss evaluations along each line, at about 32 ps each on 2 cores (fitted
-    /// to the measured 70 s at quick on an idle machine, five seeds). For balancing shards only.
+    /// of a pair) and of each line's evaluations (about two forward passes over both sets, whatever the
+    /// number of α: <see cref="MlpLine"/>), at about 32 ps each on 2 cores (fitted to the measured 70 s
+    /// at quick on an idle machine, five seeds, when every α was a whole pass). For balancing shards only.
     /// </summary>
     public double EstimatedSeconds()
     {
         double train = TrainSamples ?? ConfigRules.MnistTrainImages, test = TestSamples ?? ConfigRules.MnistTestImages;
         return Seeds.Length * Pairs.Length * Initialisations.Length * (double)Mlp.CountParameters(Widths)
-               * (2 * 3.0 * Epochs * train + AlphaPoints * (train + test)) * 3.2e-11;
+               * (2 * 3.0 * Epochs * train + 2 * (train + test)) * 3.2e-11;
     }
 
     /// <summary>
@@ -399,27 +401,30 @@ public static class Interpolation
     {
         using var scope = NewDisposeScope();
         var (train, test) = Data(config, mnist, seed);
-        using var model = new Mlp(config.Widths, config.Activation);
         var theta1 = tensor(first.Theta);
         var theta2 = tensor(second.Theta);
         double distance = (theta2 - theta1).norm().ToDouble();
-        var evaluator = new Trainer(new TrainingOptions { Epochs = 1, Loss = LossKind.CrossEntropy });
         var points = new List<InterpolationPoint>(alphas.Length);
-        foreach (double alpha in alphas)
-        {
-            using (var theta = Between(theta1, theta2, alpha))
-                model.LoadVector(theta);
-            points.Add(new InterpolationPoint(alpha, evaluator.Evaluate(model, train), evaluator.Evaluate(model, test)));
-            progress.Advance();
-        }
+        using (var onTrain = new MlpLine(config.Widths, config.Activation, theta1, theta2, train))
+        using (var onTest = new MlpLine(config.Widths, config.Activation, theta1, theta2, test))
+            foreach (double alpha in alphas)
+            {
+                points.Add(new InterpolationPoint(alpha, onTrain.At(alpha), onTest.At(alpha)));
+                progress.Advance();
+            }
         var curve = new InterpolationCurve(pair.Name, init, seed, distance, [first.FinalEpochLoss, second.FinalEpochLoss], points.ToArray());
         if (config.FilterNormalisedStep is not { } step) return curve;
 
-        // Beyond each end, away from the other, by the step along the direction filter-normalised to that end.
+        // Beyond each end, away from the other, by the step along the direction filter-normalised to
+        // that end; the end itself is evaluated the same way, so that the rise is one evaluator's.
+        using var model = new Mlp(config.Widths, config.Activation);
+        var evaluator = new Trainer(new TrainingOptions { Epochs = 1, Loss = LossKind.CrossEntropy });
         var shapes = model.parameters().Select(p => p.shape).ToList();
-        double RiseBeyond(Solution end, Solution other, double endLoss)
+        double RiseBeyond(Solution end, Solution other)
         {
             using var scope = NewDisposeScope();
+            model.LoadVector(tensor(end.Theta));
+            double endLoss = evaluator.Evaluate(model, train).Loss;
             float[] away = [.. end.Theta.Select((v, k) => v - other.Theta[k])];
             var beyond = tensor(end.Theta).Plus(tensor(FilterNormalise(away, end.Theta, shapes)).Times(step));
             model.LoadVector(beyond);
@@ -428,7 +433,7 @@ public static class Interpolation
         return curve with
         {
             Norms = [theta1.norm().ToDouble(), theta2.norm().ToDouble()],
-            FilterNormalisedRise = [RiseBeyond(first, second, curve.At(0).Train.Loss), RiseBeyond(second, first, curve.At(1).Train.Loss)],
+            FilterNormalisedRise = [RiseBeyond(first, second), RiseBeyond(second, first)],
         };
     }
 }

@@ -1,3 +1,4 @@
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Core;
 using Homework.Experiments.Data;
 using Homework.Experiments.Runs;
@@ -42,7 +43,11 @@ public sealed class InterpolationStackingTests : StackingTests
         Saved(stacked).Should().NotBe(Saved(separate), "a batched product rounds differently");
     }
 
-    /// <summary>The experiment as it trained before stacking (8c5eed5): one <see cref="Mlp"/> per (seed, initialisation, net).</summary>
+    /// <summary>
+    /// The experiment as it trained before stacking (8c5eed5): one <see cref="Mlp"/> per (seed,
+    /// initialisation, net); the lines evaluated as the experiment evaluates them (<see cref="MlpLine"/>,
+    /// checked against the trainer's evaluation in <c>MlpLineTests</c>).
+    /// </summary>
     private static InterpolationResult Unstacked(InterpolationConfig config)
     {
         double[] alphas = Interpolation.Alphas(config);
@@ -88,18 +93,12 @@ public sealed class InterpolationStackingTests : StackingTests
     {
         using var scope = NewDisposeScope();
         var (train, test) = SetsOf(config, seed);
-        using var model = new Mlp(config.Widths, config.Activation);
         var theta1 = tensor(first.Theta);
         var theta2 = tensor(second.Theta);
         double distance = (theta2 - theta1).norm().ToDouble();
-        var evaluator = new Trainer(new TrainingOptions { Epochs = 1, Loss = LossKind.CrossEntropy });
-        var points = new List<InterpolationPoint>(alphas.Length);
-        foreach (double alpha in alphas)
-        {
-            using (var theta = Interpolation.Between(theta1, theta2, alpha))
-                model.LoadVector(theta);
-            points.Add(new InterpolationPoint(alpha, evaluator.Evaluate(model, train), evaluator.Evaluate(model, test)));
-        }
+        using var onTrain = new MlpLine(config.Widths, config.Activation, theta1, theta2, train);
+        using var onTest = new MlpLine(config.Widths, config.Activation, theta1, theta2, test);
+        var points = alphas.Select(alpha => new InterpolationPoint(alpha, onTrain.At(alpha), onTest.At(alpha))).ToList();
         return new InterpolationCurve(pair.Name, init, seed, distance, [first.Loss, second.Loss], points.ToArray());
     }
 }
