@@ -22,6 +22,12 @@ namespace Homework.Experiments.Training;
 /// the single net does. A run's digest (<see cref="Combine"/>) is the wrapping sum of its nets',
 /// so it depends neither on the order in which stacks finish nor on how a sharded run was cut.
 /// </para>
+/// <para>
+/// A loop that stops early on a loss target (<see cref="StackedTrainer.StopAfterEpoch"/>) stops at
+/// an epoch that the losses decide, and so the floating-point path; its digest covers every epoch
+/// of the loop's budget, the orders of those not trained drawn for the digest alone, so that it
+/// too is the same on every CPU.
+/// </para>
 /// </remarks>
 public sealed class BatchOrder
 {

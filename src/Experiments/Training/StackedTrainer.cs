@@ -43,7 +43,10 @@ public sealed class StackedTrainer(TrainingOptions options)
 
     /// <summary>
     /// Called after every epoch, after <see cref="AfterEpoch"/>, with the epoch; true ends the
-    /// training there (e.g. once every member has reached a target loss). None when null.
+    /// training there (e.g. once every member has reached a target loss). None when null. The
+    /// <see cref="Meter"/>'s batch order still covers every epoch of <see cref="TrainingOptions.Epochs"/>:
+    /// the orders of the epochs not trained are drawn for it, after the training, from the same
+    /// generators.
     /// </summary>
     public Func<int, bool>? StopAfterEpoch { get; init; }
 
@@ -87,6 +90,7 @@ public sealed class StackedTrainer(TrainingOptions options)
         long samples = 0;
         double threadSeconds = 0, wallSeconds = 0;
         var batchOrder = new BatchOrder(members);
+        int stoppedAfter = 0;
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
@@ -140,10 +144,23 @@ public sealed class StackedTrainer(TrainingOptions options)
                 AfterEpoch?.Invoke(i, metrics);
             }
             Progress?.Advance(members);
-            if (last || StopAfterEpoch?.Invoke(epoch) == true) break;
+            if (last) break;
+            if (StopAfterEpoch?.Invoke(epoch) == true)
+            {
+                stoppedAfter = epoch;
+                break;
+            }
         }
         if (Meter is not null)
         {
+            // Where StopAfterEpoch ends the loop (a loss target) depends on the losses, so on the
+            // floating-point path; the orders of the rest of the epochs given are drawn for the
+            // digest alone, so that it depends on the seeds and the schedule, as everywhere else.
+            for (int epoch = stoppedAfter + 1; stoppedAfter > 0 && epoch <= Options.Epochs; epoch++)
+            {
+                using var order = Options.Shuffle && batch < n ? trainData.Shuffle(generators) : null;
+                batchOrder.Epoch(order, n, batch);
+            }
             var (net, multiplyAdds) = FlopCounts.Of(model) ?? (TrainingWork.UnknownNet, 0);
             Meter.Record(new TrainingWork(net, members, step, samples, multiplyAdds, threadSeconds, wallSeconds, batchOrder.Digest));
         }

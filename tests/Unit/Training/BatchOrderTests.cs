@@ -95,4 +95,35 @@ public sealed class BatchOrderTests
         Stacked(kind, seeds, [train, train, train], null, options with { Shuffle = false }, meter: unshuffled);
         unshuffled.BatchOrder.Should().NotBe(stacked.BatchOrder, "a training set never reshuffled is another batch order");
     }
+
+    [Fact]
+    public void A_loop_stopped_on_a_loss_target_reports_the_digest_of_its_whole_budget_wherever_it_stopped()
+    {
+        // Where a loss target is met depends on the floating-point path; the digest must not.
+        var train = Points(7, 40);
+        var options = new TrainingOptions { Epochs = 5, BatchSize = 8, EvaluateTrain = false };
+        (ulong Digest, int Epochs) Run(Func<int, bool>? stop, TrainingOptions? with = null)
+        {
+            var generators = new[] { new Generator(1), new Generator(2) };
+            try
+            {
+                using var net = new StackedMlp([2, 8, 2], 2, Activation.Tanh).InitializeMembers(generators);
+                var meter = new TrainingMeter();
+                var histories = new StackedTrainer(with ?? options) { Meter = meter, StopAfterEpoch = stop }.Fit(net, [train, train], test: null, generators);
+                return (meter.BatchOrder, histories[0].Count);
+            }
+            finally
+            {
+                foreach (var g in generators) g.Dispose();
+            }
+        }
+
+        var whole = Run(stop: null);
+        var afterTwo = Run(stop: epoch => epoch == 2);
+        var afterFour = Run(stop: epoch => epoch == 4);
+        (afterTwo.Epochs, afterFour.Epochs, whole.Epochs).Should().Be((2, 4, 5), "the loop stops where it is told to");
+        afterTwo.Digest.Should().Be(whole.Digest).And.Be(afterFour.Digest);
+        Run(stop: epoch => epoch == 2, options with { Shuffle = false }).Digest.Should().NotBe(whole.Digest, "a set never reshuffled is still another order");
+        Run(stop: epoch => epoch == 2, options with { Epochs = 6 }).Digest.Should().NotBe(whole.Digest, "the budget is part of the schedule");
+    }
 }
