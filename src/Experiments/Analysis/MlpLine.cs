@@ -81,8 +81,8 @@ public sealed class MlpLine : IDisposable
         return new Evaluation(loss, (double)correct / n);
     }
 
-    /// <summary>(1 − α)·a + α·b, as the line's points are made.</summary>
-    private static Tensor Between(Tensor a, Tensor b, double alpha) => a.Times(1 - alpha).Plus(b.Times(alpha));
+    /// <summary>The line's point θ(α) = (1 − α)·θ1 + α·θ2.</summary>
+    public static Tensor Between(Tensor theta1, Tensor theta2, double alpha) => theta1.Times(1 - alpha).Plus(theta2.Times(alpha));
 
     public void Dispose()
     {

@@ -260,9 +260,6 @@ public static class Interpolation
         return [.. grid.Order()];
     }
 
-    /// <summary>θ(α) = (1 − α)·θ1 + α·θ2.</summary>
-    public static Tensor Between(Tensor theta1, Tensor theta2, double alpha) => theta1.Times(1 - alpha).Plus(theta2.Times(alpha));
-
     /// <summary>
     /// Li et al. (2018)'s filter normalisation of a direction in parameter space, for the flat
     /// parameter vectors of one net whose parameters have <paramref name="shapes"/> (in order): each

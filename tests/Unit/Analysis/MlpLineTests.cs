@@ -44,7 +44,7 @@ public sealed class MlpLineTests
         var losses = new List<double>();
         foreach (double alpha in new[] { -1, -0.05, 0, 0.3, 1, 1.05, 2 })
         {
-            model.LoadVector(Interpolation.Between(theta1, theta2, alpha));
+            model.LoadVector(MlpLine.Between(theta1, theta2, alpha));
             var expected = evaluator.Evaluate(model, set);
             var actual = line.At(alpha);
             actual.Loss.Should().BeApproximately(expected.Loss, 1e-5 * Math.Max(1, expected.Loss), $"α = {alpha}");

@@ -1,3 +1,4 @@
+using Homework.Experiments.Analysis;
 using Homework.Experiments.Core;
 using Homework.Experiments.Runs;
 using Homework.Experiments.Training;
@@ -27,10 +28,10 @@ public sealed class InterpolationTests
     {
         using var theta1 = tensor(new float[] { 1, 2, 3 });
         using var theta2 = tensor(new float[] { 3, 2, -1 });
-        Interpolation.Between(theta1, theta2, 0).data<float>().ToArray().Should().Equal(1, 2, 3);
-        Interpolation.Between(theta1, theta2, 1).data<float>().ToArray().Should().Equal(3, 2, -1);
-        Interpolation.Between(theta1, theta2, 2).data<float>().ToArray().Should().Equal(5, 2, -5);
-        Interpolation.Between(theta1, theta2, -1).data<float>().ToArray().Should().Equal(-1, 2, 7);
+        MlpLine.Between(theta1, theta2, 0).data<float>().ToArray().Should().Equal(1, 2, 3);
+        MlpLine.Between(theta1, theta2, 1).data<float>().ToArray().Should().Equal(3, 2, -1);
+        MlpLine.Between(theta1, theta2, 2).data<float>().ToArray().Should().Equal(5, 2, -5);
+        MlpLine.Between(theta1, theta2, -1).data<float>().ToArray().Should().Equal(-1, 2, 7);
     }
 
     [Fact]
