@@ -51,7 +51,7 @@ public static class ExperimentProbe
         TorchRuntime.UseThreads(1);
         double peak = SgemmPeak.GflopsPerSecond;
         Console.WriteLine($"profile {profile.Slug()}{(profile == Profile.Full ? " (shortened schedules)" : "")}, {jobs} job(s) x 1 thread, thread CPU time of the training steps, " +
-                          $"kernels {TorchRuntime.Kernels}, sgemm 2048 1-thread peak {peak:0.0} GFLOP/s, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+                          $"kernels {TorchRuntime.Kernels}, allocator {TorchRuntime.Allocator}, sgemm 2048 1-thread peak {peak:0.0} GFLOP/s, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine("| experiment | net | stack | batch | loops | steps | GFLOP | CPU s (steps) | wall s (experiment) | GFLOP/s | of peak |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var experiment in Catalog.Experiments.Where(e => names.Count == 0 || names.Contains(e.Name)))

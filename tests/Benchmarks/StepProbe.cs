@@ -30,7 +30,7 @@ public static class StepProbe
         }
         TorchRuntime.UseThreads(threads);
         double peak = SgemmPeak.GflopsPerSecond;
-        Console.WriteLine($"threads {threads} ({(threads == 1 ? "thread CPU time" : "wall time")}), {rounds} rounds of {NetCase.Steps} steps, kernels {TorchRuntime.Kernels}, sgemm 2048 1-thread peak {peak:0.0} GFLOP/s (fastest of 7, measured first)");
+        Console.WriteLine($"threads {threads} ({(threads == 1 ? "thread CPU time" : "wall time")}), {rounds} rounds of {NetCase.Steps} steps, kernels {TorchRuntime.Kernels}, allocator {TorchRuntime.Allocator}, sgemm 2048 1-thread peak {peak:0.0} GFLOP/s (fastest of 7, measured first)");
         Console.WriteLine("| net | variant | per step (median) | range | per member | speed-up per member | GFLOP/s | of peak | of peak, best round |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var net in NetCase.All.Where(n => filter is null || n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))

@@ -66,6 +66,9 @@ public static class TorchRuntime
     /// </summary>
     public static string Kernels { get; private set; } = "not loaded";
 
+    /// <summary>What <see cref="NativeAllocator.KeepFreedMemory"/> did when LibTorch loaded, for benchmarks and diagnostics.</summary>
+    public static string Allocator { get; private set; } = "not loaded";
+
     public static void UseThreads(int threads)
     {
         if (threads < 1)
@@ -78,6 +81,7 @@ public static class TorchRuntime
     {
         bool oneDnnOff = OneDnnSetting();
         PinKernels();
+        Allocator = NativeAllocator.KeepFreedMemory();
         string version;
         try
         {
