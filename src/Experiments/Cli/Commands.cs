@@ -146,12 +146,24 @@ public sealed class ReportCommand : Command<ReportSettings>
     }
 }
 
-/// <summary>`accept`: renames every received golden file to verified, all or nothing.</summary>
-public sealed class AcceptCommand : Command<CommonSettings>
+/// <summary>
+/// `accept`: renames every received golden file to verified, all or nothing; with
+/// `--other-path`, records each received verdict in its verified file as another path's instead.
+/// </summary>
+public sealed class AcceptCommand : Command<AcceptSettings>
 {
-    public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, AcceptSettings settings, CancellationToken cancellation)
     {
         var paths = settings.Paths();
+        if (settings.OtherPath)
+        {
+            var recorded = GoldenStore.RecordOtherPathVerdicts(paths.GoldenRoot);
+            foreach (string file in recorded)
+                AnsiConsole.MarkupLine($"[yellow]recorded another path's verdict in[/] {Markup.Escape(Path.GetRelativePath(paths.Root, file))}");
+            AnsiConsole.MarkupLine(recorded.Count == 0 ? "Nothing to record: no *.received.json files."
+                : $"Recorded {recorded.Count} verdict(s) of another floating-point path; review them with `git diff`, say in the README that these claims are not settled across paths, and commit.");
+            return 0;
+        }
         var accepted = GoldenStore.AcceptAll(paths.GoldenRoot, ReceivedFiles.AgainstCatalog);
         foreach (string file in accepted)
             AnsiConsole.MarkupLine($"[green]accepted[/] {Markup.Escape(Path.GetRelativePath(paths.Root, file))}");
@@ -255,7 +267,7 @@ internal static class Output
         {
             string verdict = check.Outcome is null ? "[grey]not run[/]"
                 : $"[{(check.Outcome.Verdict == Verdict.Reproduced ? "green" : check.Outcome.Verdict == Verdict.Contradicted ? "red" : "yellow")}]{Markup.Escape(check.Outcome.VerdictWords)}[/]";
-            string golden = check.Golden is null ? "" : check.Golden.Ok ? "[green]match[/]" : $"[red]{check.Golden.Status.ToString().ToLowerInvariant()}[/]";
+            string golden = check.Golden is null ? "" : check.Golden.Ok ? (check.Golden.OnAnotherPathsVerdict ? "[yellow]match (other path's verdict)[/]" : "[green]match[/]") : $"[red]{check.Golden.Status.ToString().ToLowerInvariant()}[/]";
             table.AddRow(Markup.Escape(check.Claim.Id), verdict, check.Outcome is null ? "" : $"{check.Outcome.Holds}/{check.Outcome.Seeds}",
                 golden, Markup.Escape(check.Outcome?.Evidence.Summary ?? check.Missing ?? ""));
         }

@@ -137,6 +137,13 @@ public sealed class ReportSettings : ProfileSettings
     public bool Reference { get; init; }
 }
 
+public sealed class AcceptSettings : CommonSettings
+{
+    [CommandOption("--other-path")]
+    [Description("Do not replace the verified files: record each received file's verdict in its verified file as one these seeds reach on another floating-point path. Only where the verdict alone differs, on another fingerprint, next to inconclusive.")]
+    public bool OtherPath { get; init; }
+}
+
 public sealed class DiffSettings : CommonSettings
 {
     [CommandOption("-b|--base <REV>")]

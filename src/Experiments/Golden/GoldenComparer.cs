@@ -118,12 +118,38 @@ public static partial class GoldenComparer
         ExactRow("profile", golden.Profile, actual.Profile),
         ExactRow("variant", golden.Variant ?? "none", actual.Variant ?? "none"),
         ExactRow("figures", string.Join(",", golden.Figures), string.Join(",", actual.Figures)),
-        ExactRow(VerdictField, golden.VerdictWords, actual.VerdictWords),
+        VerdictRow(golden, actual, regime),
         regime == Regime.Strict || golden.Seeds != actual.Seeds
             ? ExactRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}")
             : new ComparisonRow(HoldsField, $"{golden.Holds} of {golden.Seeds}", $"{actual.Holds} of {actual.Seeds}", "", "", SeedCount, true, RowKind.Field),
         .. BatchOrderRows(golden, actual),
+        .. OtherPathRows(golden, actual),
     ];
+
+    /// <summary>Rule of a verdict that differs from the golden one but was recorded for these seeds on another path.</summary>
+    public const string OtherPathVerdict = "a verdict these seeds reached on another floating-point path (recorded in the golden file): the claim is not settled across paths";
+
+    /// <summary>
+    /// The verdict exactly; in the portable regime also one that the golden file records as
+    /// reached by the same seeds on another floating-point path (<see cref="GoldenRecord.OtherPaths"/>).
+    /// </summary>
+    private static ComparisonRow VerdictRow(GoldenRecord golden, GoldenRecord actual, Regime regime)
+    {
+        var row = ExactRow(VerdictField, golden.VerdictWords, actual.VerdictWords);
+        bool elsewhere = regime == Regime.Portable && golden.Verdict != actual.Verdict
+                         && (golden.OtherPaths ?? []).Any(p => p.Verdict == actual.Verdict);
+        return elsewhere ? row with { Rule = OtherPathVerdict, Ok = true } : row;
+    }
+
+    /// <summary>Verdicts recorded on other paths, shown (so a review diff lists them) and never judged: a fresh run records none.</summary>
+    private static ComparisonRow[] OtherPathRows(GoldenRecord golden, GoldenRecord actual)
+    {
+        static string Words(GoldenRecord r) =>
+            r.OtherPaths is { Length: > 0 } paths ? string.Join("; ", paths.Select(p => $"{p.Verdict.Words(r.Kind)} on {p.Numerics.Id}")) : "none";
+        return golden.OtherPaths is { Length: > 0 } || actual.OtherPaths is { Length: > 0 }
+            ? [new ComparisonRow("verdicts on other paths", Words(golden), Words(actual), "", "", "recorded by review, shown", true, RowKind.Field)]
+            : [];
+    }
 
     /// <summary>
     /// The batch-order digest exactly, in both regimes (it is integer work, the same on every

@@ -44,6 +44,18 @@ public sealed record GoldenRecord(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BatchOrder { get; init; }
 
+    /// <summary>
+    /// Verdicts that runs of these very seeds reached on other floating-point paths, where the
+    /// effect's interval ends near the claim's threshold and the path decides which side of it
+    /// the interval lands on; each with the fingerprint of the run that reached it. Recorded only
+    /// by <see cref="GoldenStore.RecordOtherPathVerdicts"/>, from a received file whose verdict
+    /// is all that differs; an accepted run of new numbers drops them, since they were verdicts
+    /// of the old ones. Null (not written) where no other path disagreed.
+    /// </summary>
+    [JsonPropertyOrder(15)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PathVerdict[]? OtherPaths { get; init; }
+
     /// <summary>"k of n seeds alone on the claimed side" (secondary to the effect).</summary>
     [JsonIgnore]
     public string HoldsText => $"{Holds} of {Seeds} seeds alone on the claimed side";
@@ -52,3 +64,8 @@ public sealed record GoldenRecord(
     [JsonIgnore]
     public string VerdictWords => Verdict.Words(Kind);
 }
+
+/// <summary>A verdict a claim's seeds reached on another floating-point path, and that path's fingerprint.</summary>
+public sealed record PathVerdict(
+    [property: JsonPropertyOrder(0)] Verdict Verdict,
+    [property: JsonPropertyOrder(1)] Numerics Numerics);

@@ -15,6 +15,9 @@ public enum GoldenStatus
 public sealed record GoldenCheck(GoldenStatus Status, string VerifiedPath, GoldenComparison? Comparison, string Message)
 {
     public bool Ok => Status == GoldenStatus.Match;
+
+    /// <summary>Matched with a verdict the golden file records for another floating-point path, not its own (<see cref="GoldenRecord.OtherPaths"/>).</summary>
+    public bool OnAnotherPathsVerdict => Comparison?.Rows.Any(r => r.Rule == GoldenComparer.OtherPathVerdict) ?? false;
 }
 
 /// <summary>
@@ -80,7 +83,9 @@ public sealed class GoldenStore(string directory)
         if (comparison.Ok)
         {
             if (File.Exists(received)) File.Delete(received);
-            return new GoldenCheck(GoldenStatus.Match, verified, comparison, $"Claim {actual.Claim} matches {verified}.");
+            string elsewhere = actual.Verdict == golden.Verdict ? ""
+                : $" Its verdict, {actual.VerdictWords}, is one the golden file records for these seeds on another floating-point path (its own: {golden.VerdictWords}): the claim is not settled across paths.";
+            return new GoldenCheck(GoldenStatus.Match, verified, comparison, $"Claim {actual.Claim} matches {verified}.{elsewhere}");
         }
 
         Json.Write(received, actual);
@@ -229,6 +234,84 @@ public sealed class GoldenStore(string directory)
         foreach (var (_, _, backup) in done)
             if (backup is not null) File.Delete(backup);
         return done.Select(d => d.Verified).ToList();
+    }
+
+    /// <summary>
+    /// Records, in each verified file beside a <c>*.received.json</c> under <paramref name="root"/>,
+    /// the received run's verdict as one reached on another floating-point path
+    /// (<see cref="GoldenRecord.OtherPaths"/>), and removes the received file; everything else in
+    /// the verified file stays as it is. All or nothing: each received file must differ from its
+    /// verified file only in the verdict, compared in the portable regime (another fingerprint), its
+    /// seed bands and batch order matching; the two verdicts must be neighbours (one of them
+    /// <see cref="Verdict.Inconclusive"/>: an interval that moved across the threshold's edge, not
+    /// a claim turned round); and that fingerprint must not be recorded yet. Refuses under CI.
+    /// Returns the verified paths written.
+    /// </summary>
+    public static IReadOnlyList<string> RecordOtherPathVerdicts(string root)
+    {
+        if (IsCi)
+            throw new HomeworkException("Refusing to record verdicts with CI=true: golden files are changed by a person, locally, and committed.");
+        if (!System.IO.Directory.Exists(root)) return [];
+        var received = System.IO.Directory.EnumerateFiles(root, "*" + ReceivedSuffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var problems = new List<string>();
+        var updates = new List<(string Received, string Verified, string OldText, GoldenRecord Updated)>();
+        foreach (string file in received)
+        {
+            try
+            {
+                string verified = file[..^ReceivedSuffix.Length] + VerifiedSuffix;
+                if (!File.Exists(verified)) { problems.Add($"{file}: it has no verified file beside it to record a verdict in."); continue; }
+                var (golden, actual) = (Read(verified), Read(file));
+                if (OtherPathProblem(golden, actual) is { } problem) { problems.Add($"{file}: {problem}."); continue; }
+                var paths = (golden.OtherPaths ?? []).Append(new PathVerdict(actual.Verdict, actual.Numerics!))
+                    .OrderBy(p => p.Verdict).ThenBy(p => p.Numerics.Id, StringComparer.Ordinal).ToArray();
+                updates.Add((file, verified, File.ReadAllText(verified), golden with { OtherPaths = paths }));
+            }
+            catch (HomeworkException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        if (problems.Count > 0)
+            throw new HomeworkException(
+                $"Recorded nothing: {problems.Count} of {received.Count} received file(s) cannot be recorded as another path's verdict. {string.Join(" ", problems)} " +
+                "Only a verdict that alone differs, on another fingerprint, can be recorded; anything else is reviewed and accepted (`... -- accept`) or fixed.");
+
+        var done = new List<(string Verified, string OldText)>();
+        try
+        {
+            foreach (var (_, verified, oldText, updated) in updates)
+            {
+                BeforeAccepting?.Invoke(verified);
+                done.Add((verified, oldText));
+                Json.Write(verified, updated);
+            }
+        }
+        catch
+        {
+            foreach (var (verified, oldText) in Enumerable.Reverse(done)) AtomicFile.WriteAllText(verified, oldText);
+            throw;
+        }
+        foreach (var update in updates) File.Delete(update.Received);
+        return updates.Select(u => u.Verified).ToList();
+    }
+
+    /// <summary>Why <paramref name="actual"/>'s verdict cannot be recorded in <paramref name="golden"/> as another path's, or null.</summary>
+    public static string? OtherPathProblem(GoldenRecord golden, GoldenRecord actual)
+    {
+        if (actual.Numerics is null || golden.Numerics is null || actual.Numerics.Id == golden.Numerics.Id)
+            return "both files must carry numerics fingerprints, and different ones: a verdict of the accepting path itself is accepted, not recorded";
+        if (golden.Claim != actual.Claim || golden.Profile != actual.Profile || golden.Variant != actual.Variant)
+            return "it is another claim, profile or variant than its verified file's";
+        if (golden.Verdict == actual.Verdict)
+            return $"its verdict ({actual.VerdictWords}) is the golden one";
+        if (golden.Verdict != Verdict.Inconclusive && actual.Verdict != Verdict.Inconclusive)
+            return $"{golden.VerdictWords} against {actual.VerdictWords} is a claim turned round, not an interval at the threshold's edge";
+        if ((golden.OtherPaths ?? []).Any(p => p.Numerics.Id == actual.Numerics.Id))
+            return $"a verdict of fingerprint {actual.Numerics.Id} is recorded already";
+        var comparison = GoldenComparer.Compare(golden, actual, new ComparisonRegime(Regime.Portable, "portable"));
+        var others = comparison.Failures.Where(r => r.Name != GoldenComparer.VerdictField).Select(r => r.Name).ToList();
+        return others.Count > 0 ? $"more than its verdict differs ({string.Join(", ", others)})" : null;
     }
 
     /// <summary>What is wrong with where a received file lies: its path must be its claim id (and its profile, when the root holds profiles).</summary>
