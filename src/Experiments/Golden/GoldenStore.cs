@@ -305,6 +305,8 @@ public sealed class GoldenStore(string directory)
             return "it is another claim, profile or variant than its verified file's";
         if (golden.Verdict == actual.Verdict)
             return $"its verdict ({actual.VerdictWords}) is the golden one";
+        if (golden.Verdict == Verdict.PremiseAbsent || actual.Verdict == Verdict.PremiseAbsent)
+            return $"{golden.VerdictWords} against {actual.VerdictWords}: whether the premise occurs is not an interval at a threshold's edge";
         if (golden.Verdict != Verdict.Inconclusive && actual.Verdict != Verdict.Inconclusive)
             return $"{golden.VerdictWords} against {actual.VerdictWords} is a claim turned round, not an interval at the threshold's edge";
         if ((golden.OtherPaths ?? []).Any(p => p.Numerics.Id == actual.Numerics.Id))

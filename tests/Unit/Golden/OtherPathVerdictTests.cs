@@ -102,6 +102,7 @@ public sealed class OtherPathVerdictTests : IDisposable
             ("same-path", Golden(), Records.Sample(verdict: Verdict.Reproduced), "*different ones*"),
             ("turned-round", Golden(Verdict.Contradicted), Elsewhere(Verdict.Reproduced), "*claim turned round*"),
             ("same-verdict", Golden(), Elsewhere(Verdict.Inconclusive), "*is the golden one*"),
+            ("premise", Golden(), Elsewhere(Verdict.PremiseAbsent), "*whether the premise occurs*"),
             ("band", Golden(), Records.Sample(Records.Scale("final-loss", 10), Verdict.Reproduced, numerics: Records.Elsewhere), "*more than its verdict differs (final-loss (median*"),
             ("twice", WithOtherPath(Golden(), Verdict.Reproduced), Elsewhere(Verdict.Contradicted), "*recorded already*"),
         };
@@ -115,7 +116,7 @@ public sealed class OtherPathVerdictTests : IDisposable
 
         var refusal = FluentActions.Invoking(() => GoldenStore.RecordOtherPathVerdicts(dir.Path)).Should().Throw<HomeworkException>().Which.Message;
 
-        refusal.Should().StartWith("Recorded nothing: 5 of 6");
+        refusal.Should().StartWith("Recorded nothing: 6 of 7");
         foreach (var (_, _, _, why) in cases) refusal.Should().Match(why);
         Faults.CliSandbox.Snapshot(dir.Path).Should().BeEquivalentTo(before, "nothing is recorded unless everything can be");
     }
@@ -161,6 +162,7 @@ public sealed class OtherPathVerdictTests : IDisposable
                 other.Numerics.Id.Should().NotBe(record.Numerics!.Id, file);
                 other.Verdict.Should().NotBe(record.Verdict, file);
                 (other.Verdict == Verdict.Inconclusive || record.Verdict == Verdict.Inconclusive).Should().BeTrue(file);
+                new[] { other.Verdict, record.Verdict }.Should().NotContain(Verdict.PremiseAbsent, file);
             }
         }
     }
