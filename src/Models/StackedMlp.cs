@@ -31,13 +31,14 @@ public sealed class StackedMlp : StackedModule
             throw new ArgumentException($"Layer widths must be positive; got [{string.Join(", ", widths)}].", nameof(widths));
         Widths = widths.ToArray();
         Activation = activation;
+        FeatureMajor = members > 1 && widths.All(w => w <= FeatureMajorUpToWidth);
         int layers = widths.Count - 1;
         this.layers = new (int, int)[layers];
         activations = new nn.Module<Tensor, Tensor>[layers - 1];
         for (int i = 0; i < layers; i++)
         {
             // In Mlp's parameters() order: fc1.weight, fc1.bias, fc2.weight, ...
-            this.layers[i] = AddLinear($"fc{i + 1}", widths[i], widths[i + 1]);
+            this.layers[i] = AddLinear($"fc{i + 1}", widths[i], widths[i + 1], FeatureMajor);
             if (i < layers - 1)
             {
                 activations[i] = Activations.Create(activation);
@@ -50,6 +51,24 @@ public sealed class StackedMlp : StackedModule
     public IReadOnlyList<int> Widths { get; }
 
     public Activation Activation { get; }
+
+    /// <summary>
+    /// Whether the stack computes on features first, (M, width, B), instead of (M, B, width):
+    /// with more than one member, when no layer is wider than <see cref="FeatureMajorUpToWidth"/>.
+    /// </summary>
+    public bool FeatureMajor { get; }
+
+    /// <summary>
+    /// The widest layer of a stack that computes features first. The batched products of a
+    /// stack of tiny nets (the 1-1 and 1-2 nets' 1 to 18 units) have one or two dimensions of
+    /// 1 to 18 and the batch as the third; MKL multiplies them 2-5 times faster with the batch
+    /// as the long side of the result (M, width, B) than as its rows, (M, B, width): measured
+    /// on an AMD EPYC (Zen 4), thread CPU time, 50 members of 1-4-8-1 in float64 on a batch of
+    /// 200, the three layers' forward and backward products took 236 µs instead of 625 µs.
+    /// A member's values are the same either way up to rounding; a stack of one keeps the
+    /// single net's layout (bit-identical to it).
+    /// </summary>
+    public const int FeatureMajorUpToWidth = 32;
 
     public override nn.Module<Tensor, Tensor> CreateSingle() => new Mlp(Widths, Activation);
 
@@ -75,11 +94,13 @@ public sealed class StackedMlp : StackedModule
         using var scope = NewDisposeScope();
         // (M, B, ...) -> (M, B, widths[0]) -> ... -> (M, B, widths[^1])
         var x = input.dim() > 3 ? input.flatten(2) : input;
+        if (FeatureMajor) x = x.transpose(1, 2); // (M, widths[0], B)
         for (int i = 0; i < layers.Length; i++)
         {
-            x = Linear(x, layers[i]);
+            x = FeatureMajor ? FeatureMajorLinear(x, layers[i]) : Linear(x, layers[i]);
             if (i < activations.Length) x = activations[i].forward(x);
         }
+        if (FeatureMajor) x = x.transpose(1, 2); // (M, B, widths[^1])
         return x.MoveToOuterDisposeScope();
     }
 }

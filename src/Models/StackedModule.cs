@@ -72,12 +72,19 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
     /// bias (1, out), for <see cref="StackedOps.SingleLinear"/>; with more, weightᵀ (M, in, out) and
     /// bias (M, 1, out), for <see cref="StackedOps.BatchedLinear"/>.
     /// </summary>
-    protected (int Weight, int Bias) AddLinear(string name, int inputs, int outputs)
+    /// <remarks>
+    /// <paramref name="featureMajor"/> (with more than one member): weight (M, out, in) and bias
+    /// (M, out, 1) instead, for <see cref="FeatureMajorLinear"/>.
+    /// </remarks>
+    protected (int Weight, int Bias) AddLinear(string name, int inputs, int outputs, bool featureMajor = false)
     {
         int m = Members;
-        return m == 1
-            ? (AddParameter($"{name}_weight", [1, outputs, inputs], [outputs, inputs]),
-               AddParameter($"{name}_bias", [1, outputs], [outputs]))
+        if (m == 1)
+            return (AddParameter($"{name}_weight", [1, outputs, inputs], [outputs, inputs]),
+                    AddParameter($"{name}_bias", [1, outputs], [outputs]));
+        return featureMajor
+            ? (AddParameter($"{name}_weight", [m, outputs, inputs], [outputs, inputs]),
+               AddParameter($"{name}_bias", [m, outputs, 1], [outputs]))
             : (AddParameter($"{name}_weight", [m, inputs, outputs], [outputs, inputs], transposed: true),
                AddParameter($"{name}_bias", [m, 1, outputs], [outputs]));
     }
@@ -86,6 +93,13 @@ public abstract class StackedModule : nn.Module<Tensor, Tensor>
     protected Tensor Linear(Tensor x, (int Weight, int Bias) layer) => Members == 1
         ? StackedOps.SingleLinear(x, stacked[layer.Weight], stacked[layer.Bias])
         : StackedOps.BatchedLinear(x, stacked[layer.Weight], stacked[layer.Bias]);
+
+    /// <summary>
+    /// A linear layer registered by <see cref="AddLinear"/> with <c>featureMajor</c>, on features
+    /// first: x (M, in, B) -> (M, out, B), member m computing weight[m] · x[m] + bias[m].
+    /// </summary>
+    protected Tensor FeatureMajorLinear(Tensor x, (int Weight, int Bias) layer) =>
+        StackedOps.AddBatchProduct(stacked[layer.Bias], stacked[layer.Weight], x);
 
     /// <summary>
     /// <c>Module.to(dtype)</c> replaces every registered parameter by a converted copy (TorchSharp

@@ -284,16 +284,16 @@ public static class FunctionFitting
     }
 
     /// <summary>
-    /// Trains every (seed, function) pair of one net shape as one stack (<see cref="StackedMlp"/>),
-    /// the shapes side by side (<see cref="RunContext.Map"/>), and returns the fits in the order of
-    /// the config's seeds, functions and nets.
+    /// Trains every (seed, function) pair of one narrow net shape as one stack (<see cref="StackedMlp"/>),
+    /// and each pair of a wide one alone (<see cref="StackedUpToWidth"/>), side by side
+    /// (<see cref="RunContext.Map"/>), and returns the fits in the order of the config's seeds,
+    /// functions and nets.
     /// </summary>
     /// <remarks>
     /// Each member is the training a single net would do: its own generator
     /// (<see cref="Seeds.Derive"/> of seed, function and net, as before stacking), initialisation
-    /// and Adam state, on the grid every member shares. A stack of ten of these ~571-parameter nets
-    /// costs about a third of ten separate trainings per member (issue 15's measurements in
-    /// <c>tests/Benchmarks/README.md</c>); a stack of one is bit-identical to the single net.
+    /// and Adam state, on the grid every member shares. A training alone is a stack of one, which
+    /// is bit-identical to the single net.
     /// </remarks>
     public static FunctionFittingResult Run(FunctionFittingConfig config, RunContext context)
     {
@@ -302,13 +302,31 @@ public static class FunctionFitting
         var members = (from seed in config.Seeds from function in config.Functions select (seed, function)).ToList();
         int trainings = members.Count * config.Nets.Length;
         using var progress = context.Observer.Start($"1-1 fit functions: {trainings} trainings x {config.Epochs:N0} epochs", (double)trainings * config.Epochs);
-        var stacks = context.Map(config.Nets, net => FitStack(config, x, scoring, net, members, progress, context.Meter));
+        // Stacks first, as the longest pieces: the wide nets' trainings alone then fill the other core.
+        var jobs = (from net in config.Nets
+                    from pairs in IsStacked(net) ? [members] : members.Select(m => (IReadOnlyList<(int Seed, TargetFunction Function)>)[m])
+                    select (net, pairs)).ToList();
+        var trained = context.Map(jobs, job => FitStack(config, x, scoring, job.net, job.pairs, progress, context.Meter));
+        var byKey = trained.SelectMany(stack => stack).ToDictionary(fit => (fit.Net, fit.Seed, fit.Function));
         var fits = from seed in config.Seeds
                    from function in config.Functions
-                   from n in Enumerable.Range(0, config.Nets.Length)
-                   select stacks[n][members.IndexOf((seed, function))];
+                   from net in config.Nets
+                   select byKey[(net.Name, seed, function)];
         return new FunctionFittingResult(config, x, fits.ToArray(), scoring);
     }
+
+    /// <summary>
+    /// The widest hidden layer of a net trained as a stack of its (seed, function) pairs; wider nets
+    /// train each pair alone. Measured on an AMD EPYC (Zen 4; thread CPU time, full batch of 1,000,
+    /// <c>tests/Benchmarks -- steps</c>): a stack of ten of the deep (widest layer 10) and middle
+    /// (18) nets costs 0.5-0.7x of ten trainings alone per member, but the shallow net's 190 units
+    /// make every layer's activations (10, 1,000, 190) too large for the core's cache, and its stack
+    /// of ten took 12-14 ms a step against 0.37-0.41 ms alone (a stack of two 1.8-2.3 ms).
+    /// </summary>
+    public const int StackedUpToWidth = 64;
+
+    /// <summary>Whether <paramref name="net"/>'s pairs train as one stack (<see cref="StackedUpToWidth"/>).</summary>
+    public static bool IsStacked(NetSpec net) => net.Widths[1..^1].All(w => w <= StackedUpToWidth);
 
     /// <summary>Part of every seed this experiment derives (<see cref="Seeds.Derive"/>): changing it changes every result. Not <see cref="Name"/>, so that a rename cannot.</summary>
     public const string SeedKey = "function-fitting";

@@ -93,6 +93,23 @@ public sealed class StackedModelTests
         foreach (var generator in generators) generator.Dispose();
     }
 
+    [Theory]
+    [InlineData(new[] { 1, 5, 10, 10, 10, 10, 10, 5, 1 }, 10, true)] // the deep 1-1 net
+    [InlineData(new[] { 1, 4, 8, 1 }, 100, true)]                     // the 1-2 nets
+    [InlineData(new[] { 2, 32, 3 }, 2, true)]
+    [InlineData(new[] { 2, 33, 3 }, 2, false)]
+    [InlineData(new[] { 1, 190, 1 }, 10, false)]                      // the shallow 1-1 net
+    [InlineData(new[] { 784, 20, 30, 10 }, 5, false)]                 // MNIST
+    [InlineData(new[] { 1, 4, 8, 1 }, 1, false)]                      // a stack of one keeps the single net's layout
+    public void Stacks_of_nets_no_wider_than_32_compute_features_first(int[] widths, int members, bool featureMajor)
+    {
+        using var stack = new StackedMlp(widths, members);
+        stack.FeatureMajor.Should().Be(featureMajor);
+        // Parameters are in the single net's order either way, M of them each.
+        using var single = stack.CreateSingle();
+        stack.ParameterCount().Should().Be(members * single.ParameterCount());
+    }
+
     [Fact]
     public void Member_gradient_norms_are_each_single_nets_gradient_norm()
     {

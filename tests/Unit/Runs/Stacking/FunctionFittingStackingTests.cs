@@ -41,6 +41,20 @@ public sealed class FunctionFittingStackingTests : StackingTests
         Saved(stacked).Should().NotBe(Saved(separate), "a batched product rounds differently, so bit identity would mean the stack was not used");
     }
 
+    [Fact]
+    public void A_net_wider_than_the_stacking_limit_trains_each_seed_and_function_alone_as_the_single_net()
+    {
+        var shallow = Tiny.Nets.Single(n => n.Name == "shallow");
+        FunctionFitting.IsStacked(shallow).Should().BeFalse("its 190 units are wider than the limit");
+        Tiny.Nets.Where(n => n != shallow).Should().OnlyContain(n => FunctionFitting.IsStacked(n));
+        var config = Tiny with { Seeds = [0, 1], Nets = [Tiny.Nets[0], shallow] };
+        var run = FunctionFitting.Run(config, new RunContext { Jobs = 2 });
+        var separate = Unstacked(config);
+        Saved(run with { Fits = [.. run.Fits.Where(f => f.Net == shallow.Name)] })
+            .Should().Be(Saved(separate with { Fits = [.. separate.Fits.Where(f => f.Net == shallow.Name)] }));
+        Saved(run).Should().NotBe(Saved(separate), "the narrow net beside it is still stacked");
+    }
+
     /// <summary>The experiment as it trained before stacking (8c5eed5): one <see cref="Mlp"/> per (seed, function, net).</summary>
     private static FunctionFittingResult Unstacked(FunctionFittingConfig config)
     {
