@@ -59,7 +59,15 @@ internal static class Evidence
     }
 
     /// <summary>A number with two decimals and a sign, "+0.12", for summaries.</summary>
-    public static string Signed(double value, string format = "+0.00;-0.00") => value.ToString(format, CultureInfo.InvariantCulture);
+    /// <remarks>
+    /// .NET formats a negative value that rounds to zero through the first section, behind a minus
+    /// ("-+0.0" for -0.04 with "+0.0;-0.0"); it is written "-0.0", a value just below zero.
+    /// </remarks>
+    public static string Signed(double value, string format = "+0.00;-0.00")
+    {
+        string text = value.ToString(format, CultureInfo.InvariantCulture);
+        return text.StartsWith("-+", StringComparison.Ordinal) ? "-" + text[2..] : text;
+    }
 
     /// <summary>"k of n" for a summary line.</summary>
     public static string Count(IEnumerable<bool> values)

@@ -29,6 +29,19 @@ public sealed class MessageFaults : IDisposable
     }
 
     [Fact]
+    public void A_reference_report_without_figures_says_to_draw_them_and_writes_nothing()
+    {
+        sandbox.Run("run", "optimization-paths", "--no-figures").Exit.Should().Be(0);
+
+        var report = sandbox.Run("report", "--reference");
+
+        report.Exit.Should().NotBe(0, report.ToString());
+        report.Output.Should().Contain("figures --profile quick").And.NotContain("DirectoryNotFoundException");
+        File.Exists(Path.Combine(sandbox.Artifacts, "report.md")).Should().BeFalse("nothing is written when the reference cannot be complete");
+        Directory.Exists(Path.Combine(sandbox.Artifacts, "reference")).Should().BeFalse();
+    }
+
+    [Fact]
     public void An_unknown_command_lists_the_commands()
     {
         var result = sandbox.Run("frobnicate");
