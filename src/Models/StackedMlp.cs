@@ -6,12 +6,15 @@ namespace Homework.Models;
 
 /// <summary>
 /// M independent <see cref="Mlp"/>s of the same widths and activation as one module: layer k's
-/// weights are one (M, out, in) tensor and its biases one (M, out), and each layer is one
-/// batched matrix product for all members (<see cref="StackedOps.BatchedLinear"/>).
+/// weights are one tensor holding every member's, and each layer is one batched matrix product
+/// for all members.
 /// </summary>
 /// <remarks>
 /// Input (M, B, ...) with each member's own batch; dimensions after the second are flattened,
-/// as <see cref="Mlp"/> flattens MNIST images. Output (M, B, widths[^1]).
+/// as <see cref="Mlp"/> flattens MNIST images. Output (M, B, widths[^1]). Inside, a stack of
+/// nets no wider than <see cref="FeatureMajorUpToWidth"/> computes on (M, width, B)
+/// (<see cref="StackedModule.FeatureMajorLinear"/>), any other on (M, B, width)
+/// (<see cref="StackedOps.BatchedLinear"/>).
 /// </remarks>
 public sealed class StackedMlp : StackedModule
 {

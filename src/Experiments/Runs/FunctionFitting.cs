@@ -319,9 +319,10 @@ public static class FunctionFitting
     /// The widest hidden layer of a net trained as a stack of its (seed, function) pairs; wider nets
     /// train each pair alone. Measured on an AMD EPYC (Zen 4; thread CPU time, full batch of 1,000,
     /// <c>tests/Benchmarks -- steps</c>): a stack of ten of the deep (widest layer 10) and middle
-    /// (18) nets costs 0.5-0.7x of ten trainings alone per member, but the shallow net's 190 units
-    /// make every layer's activations (10, 1,000, 190) too large for the core's cache, and its stack
-    /// of ten took 12-14 ms a step against 0.37-0.41 ms alone (a stack of two 1.8-2.3 ms).
+    /// (18) nets costs about 0.3x of ten trainings alone per member (features first,
+    /// <see cref="StackedMlp.FeatureMajor"/>), but the shallow net's 190 units make every layer's
+    /// activations (10, 1,000, 190) too large for the core's cache, and its stack of ten took
+    /// 12-14 ms a step against 0.37-0.54 ms alone (a stack of two 1.8-2.3 ms).
     /// </summary>
     public const int StackedUpToWidth = 64;
 
