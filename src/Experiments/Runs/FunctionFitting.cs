@@ -302,7 +302,8 @@ public static class FunctionFitting
         var members = (from seed in config.Seeds from function in config.Functions select (seed, function)).ToList();
         int trainings = members.Count * config.Nets.Length;
         using var progress = context.Observer.Start($"1-1 fit functions: {trainings} trainings x {config.Epochs:N0} epochs", (double)trainings * config.Epochs);
-        // Stacks first, as the longest pieces: the wide nets' trainings alone then fill the other core.
+        // In the config's order of nets: the preset's two stacks, the longest pieces, come first, and the
+        // shallow net's trainings alone then fill the other core.
         var jobs = (from net in config.Nets
                     from pairs in IsStacked(net) ? [members] : members.Select(m => (IReadOnlyList<(int Seed, TargetFunction Function)>)[m])
                     select (net, pairs)).ToList();
