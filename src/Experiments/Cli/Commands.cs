@@ -113,6 +113,10 @@ public sealed class ReportCommand : Command<ReportSettings>
     {
         var paths = settings.Paths();
         var profile = settings.Profile;
+        if (settings.Reference && (!Directory.Exists(paths.Figures) || !Directory.EnumerateFiles(paths.Figures, "fig*.png").Any()))
+            throw new HomeworkException(
+                $"`report --reference` copies the report together with its figures, and {paths.Figures} has none. " +
+                $"Draw them from the same runs first (`figures --profile {profile.Slug()}`), then run `report --profile {profile.Slug()} --reference` again; nothing was written.");
         var loaded = ClaimChecks.LoadPresets(Catalog.Experiments, profile, paths);
         Output.Reading(loaded, profile, paths);
         var checks = ClaimChecks.Evaluate(loaded, profile, paths, checkGolden: false);
@@ -130,10 +134,6 @@ public sealed class ReportCommand : Command<ReportSettings>
         var robustnessPresets = robustnessProfile == profile ? checks
             : ClaimChecks.Evaluate(ClaimChecks.LoadPresets(Catalog.Experiments, robustnessProfile, paths), robustnessProfile, paths, checkGolden: false);
         var robustness = variants.Count == 0 ? [] : RobustnessTable.Of(robustnessProfile, robustnessPresets, variants);
-        if (settings.Reference && (!Directory.Exists(paths.Figures) || !Directory.EnumerateFiles(paths.Figures, "fig*.png").Any()))
-            throw new HomeworkException(
-                $"`report --reference` copies the report together with its figures, and {paths.Figures} has none. " +
-                $"Draw them from the same runs first (`figures --profile {profile.ToString().ToLowerInvariant()}`), then run `report --profile {profile.ToString().ToLowerInvariant()} --reference` again; nothing was written.");
         AtomicFile.WriteAllText(paths.Report, ReportWriter.Render(checks, profile, runs, "figures", robustness));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(paths.Report)}");
         if (settings.Reference)
