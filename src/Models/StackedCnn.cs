@@ -53,6 +53,14 @@ public sealed class StackedCnn : StackedModule
     /// </summary>
     public bool ChannelsLast { get; init; }
 
+    /// <summary>
+    /// Compute the convolutions, poolings and ReLUs in float32 with <see cref="LeNetTrunk"/>, the
+    /// harness's own kernels, instead of LibTorch's (<see cref="ChannelsLast"/> then has no
+    /// effect; other dtypes keep LibTorch's path). Off by default: its sums round differently, so
+    /// a stack of one would no longer be bit-identical to <see cref="LeNet"/>.
+    /// </summary>
+    public bool HarnessKernels { get; init; }
+
     public override nn.Module<Tensor, Tensor> CreateSingle() => new LeNet(Widths);
 
     /// <inheritdoc/>
@@ -78,6 +86,12 @@ public sealed class StackedCnn : StackedModule
         using var scope = NewDisposeScope();
         long batch = input.shape[0];
         int m = Members;
+        if (HarnessKernels && input.dtype == ScalarType.Float32)
+        {
+            var features = LeNetTrunk.Apply(input, Stacked(conv1Weight), Stacked(conv1Bias), Stacked(conv2Weight), Stacked(conv2Bias)); // (M,B,C2·16)
+            var hidden = nn.functional.relu(Linear(features, fc1));
+            return Linear(hidden, fc2).MoveToOuterDisposeScope();
+        }
         var x = ChannelsLast ? ToChannelsLast(input) : input;
         // Pooling before ReLU: relu(max(x)) = max(relu(x)) exactly, value and gradient (the window's
         // largest input gets the gradient either way, times 0 when it is not positive), and ReLU

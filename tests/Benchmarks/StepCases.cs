@@ -70,8 +70,8 @@ public sealed record NetCase(
             widths[0] == 784 ? [1, 28, 28] : [widths[0]], widths[^1] == 1 ? 0 : widths[^1], batch, fullBatch,
             FlopCounts.MlpMultiplyAdds(widths), dtype, members);
 
-    private static NetCase Cnn(string name, CnnWidths widths, int[] members, bool channelsLast = false, bool mkldnn = true) =>
-        new(name, () => new LeNet(widths), m => new StackedCnn(widths, m) { ChannelsLast = channelsLast }, [1, 28, 28], 10, 10, false,
+    private static NetCase Cnn(string name, CnnWidths widths, int[] members, bool channelsLast = false, bool mkldnn = true, bool harness = false) =>
+        new(name, () => new LeNet(widths), m => new StackedCnn(widths, m) { ChannelsLast = channelsLast, HarnessKernels = harness }, [1, 28, 28], 10, 10, false,
             FlopCounts.CnnMultiplyAdds(widths), ScalarType.Float32, members) { Mkldnn = mkldnn };
 
     /// <summary>Every kind of net the experiments train, at the batch size they train it with.</summary>
@@ -86,6 +86,8 @@ public sealed record NetCase(
         Cnn("1-1 cnn21k b10", new CnnWidths(8, 16, 64), [1, 5, 10]),
         Cnn("1-1 cnn5k b10 channels-last", new CnnWidths(4, 8, 32), [1, 5, 10], channelsLast: true),
         Cnn("1-1 cnn21k b10 channels-last", new CnnWidths(8, 16, 64), [1, 5, 10], channelsLast: true),
+        Cnn("1-1 cnn5k b10 harness", new CnnWidths(4, 8, 32), [5, 10], harness: true),
+        Cnn("1-1 cnn21k b10 harness", new CnnWidths(8, 16, 64), [5, 10], harness: true),
         Cnn("1-1 cnn5k b10 no-onednn", new CnnWidths(4, 8, 32), [1, 10], mkldnn: false),
         Cnn("1-1 cnn21k b10 no-onednn", new CnnWidths(8, 16, 64), [1, 10], mkldnn: false),
         Mlp("1-3 sens mlp17k b5", [784, 20, 30, 10], Activation.Relu, 5, false, [1, 5, 10]),

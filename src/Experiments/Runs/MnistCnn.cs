@@ -152,18 +152,18 @@ public static class MnistCnn
         };
 
     /// <summary>
-    /// Trains each net's seeds as one stack (<see cref="StackedCnn"/>: grouped convolutions in
-    /// channels-last order, batched linear layers), the nets side by side
-    /// (<see cref="RunContext.Map"/>); returns the runs in the config's seed and net order.
+    /// Trains each net's seeds as one stack (<see cref="StackedCnn"/> on the harness's own
+    /// convolution kernels, <see cref="LeNetTrunk"/>, and batched linear layers), the nets side by
+    /// side (<see cref="RunContext.Map"/>); returns the runs in the config's seed and net order.
     /// </summary>
     /// <remarks>
     /// Member i is the training a single <see cref="LeNet"/> would do from seed i: its own generator
     /// (the same <see cref="Seeds.Derive"/> key as before stacking) draws its training subset, its
-    /// initial weights and its shuffles, in that order. Measured here (Intel Xeon, thread CPU time),
-    /// a step of five stacked members costs 0.64-0.74 ms per member for the 5k net and 0.97-1.16 ms
-    /// for the 21k net, against 1.8-2.1 and 2.3-2.9 ms alone; channels-last is what makes the
-    /// grouped convolutions fast (1.5x per member without it). A stack of one keeps the default
-    /// memory order, whose kernels are the single net's, so it is bit-identical to <see cref="LeNet"/>.
+    /// initial weights and its shuffles, in that order. On the Zen 4 EPYC a step of five stacked
+    /// members took 1.0-1.3 ms for the 5k net and 1.9-2.7 ms for the 21k net with the harness's
+    /// kernels, against 3.9-4.0 and 5.2-5.5 ms with oneDNN's grouped convolutions in channels-last
+    /// order (the README's benchmarks). A stack of one keeps LibTorch's convolutions in the default
+    /// memory order, the single net's kernels, so it is bit-identical to <see cref="LeNet"/>.
     /// </remarks>
     public static MnistCnnResult Run(MnistCnnConfig config, RunContext context)
     {
@@ -186,7 +186,7 @@ public static class MnistCnn
         using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, spec.Name)));
         var train = generators.All.Select(g => mnist.Train.Subset(config.TrainSamples, g)).ToList();
         var test = mnist.Test.First(config.TestSamples);
-        using var model = new StackedCnn(spec.Widths, members, spec.Name) { ChannelsLast = members > 1 }.InitializeMembers(generators.All);
+        using var model = new StackedCnn(spec.Widths, members, spec.Name) { ChannelsLast = members > 1, HarnessKernels = members > 1 }.InitializeMembers(generators.All);
         var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,

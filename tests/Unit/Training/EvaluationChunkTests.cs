@@ -19,7 +19,7 @@ public sealed class EvaluationChunkTests
 {
     public EvaluationChunkTests() => TorchRuntime.UseThreads(1);
 
-    public static TheoryData<string> Cases() => ["cnn cross-entropy", "cnn cross-entropy, one set", "mlp squared error"];
+    public static TheoryData<string> Cases() => ["cnn cross-entropy", "cnn cross-entropy, one set", "cnn cross-entropy, harness kernels", "mlp squared error"];
 
     /// <summary>
     /// A stack of 3 whose members each have a set of their own (so a target joined to the wrong
@@ -30,7 +30,8 @@ public sealed class EvaluationChunkTests
         using var generators = new Generators([20, 21, 22]);
         if (name.StartsWith("cnn", StringComparison.Ordinal))
         {
-            var cnn = new StackedCnn(new CnnWidths(4, 8, 32), 3) { ChannelsLast = true }.InitializeMembers(generators.All);
+            var cnn = new StackedCnn(new CnnWidths(4, 8, 32), 3) { ChannelsLast = true, HarnessKernels = name.EndsWith("harness kernels", StringComparison.Ordinal) }
+                .InitializeMembers(generators.All);
             var shared = Images(1, 150);
             return (cnn, name.EndsWith("one set", StringComparison.Ordinal) ? [shared, shared, shared] : [shared, Images(2, 150), Images(3, 150)], LossKind.CrossEntropy);
         }

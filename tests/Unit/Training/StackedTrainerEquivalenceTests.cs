@@ -55,6 +55,8 @@ public sealed class StackedTrainerEquivalenceTests
         "mnist-mlp b5" => (Mlp([784, 20, 30, 10], Activation.Relu), Images(6, 120), Images(7, 50), new TrainingOptions { Epochs = 1, BatchSize = 5, EvaluateTrain = true, EvaluationBatchSize = 64 }),
         "cnn5k b10" => (Cnn(new CnnWidths(4, 8, 32)), Images(3, 100), Images(4, 30), new TrainingOptions { Epochs = 2, BatchSize = 10, EvaluateTrain = true, EvaluationBatchSize = 40 }),
         "cnn21k b10" => (Cnn(new CnnWidths(8, 16, 64)), Images(3, 100), Images(4, 30), new TrainingOptions { Epochs = 2, BatchSize = 10, EvaluateTrain = true, EvaluationBatchSize = 40 }),
+        "cnn5k b10 harness kernels" => (CnnOnHarnessKernels(new CnnWidths(4, 8, 32)), Images(3, 100), Images(4, 30), new TrainingOptions { Epochs = 2, BatchSize = 10, EvaluateTrain = true, EvaluationBatchSize = 40 }),
+        "cnn21k b10 harness kernels" => (CnnOnHarnessKernels(new CnnWidths(8, 16, 64)), Images(3, 100), Images(4, 30), new TrainingOptions { Epochs = 2, BatchSize = 10, EvaluateTrain = true, EvaluationBatchSize = 40 }),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -82,6 +84,16 @@ public sealed class StackedTrainerEquivalenceTests
         for (int i = 0; i < seeds.Length; i++)
             ShouldMatch(stacked[i], Single(kind, seeds[i], train, test, options), $"member {i}");
     }
+
+    /// <summary>
+    /// The CNN stacks as the experiment trains them, on <see cref="LeNetTrunk"/>'s kernels, against
+    /// single LeNets on LibTorch's: other kernels, other rounding, the same trainings.
+    /// </summary>
+    [Theory]
+    [InlineData("cnn5k b10 harness kernels")]
+    [InlineData("cnn21k b10 harness kernels")]
+    public void A_stack_on_the_harness_kernels_matches_M_separate_trainings_for_20_steps(string name) =>
+        A_stack_of_M_matches_M_separate_trainings_for_20_steps(name);
 
     [Theory]
     [MemberData(nameof(Nets))]

@@ -25,6 +25,10 @@ internal static class StackedTraining
     public static NetKind Cnn(CnnWidths widths) =>
         new($"cnn {widths}", () => new LeNet(widths), m => new StackedCnn(widths, m));
 
+    /// <summary>The CNN stacked on the harness's own convolution kernels (<see cref="LeNetTrunk"/>), as the experiment trains it.</summary>
+    public static NetKind CnnOnHarnessKernels(CnnWidths widths) =>
+        new($"cnn {widths} harness kernels", () => new LeNet(widths), m => new StackedCnn(widths, m) { HarnessKernels = true });
+
     /// <summary>A 2-class problem of <paramref name="count"/> points in 2-D (as in TrainerTests).</summary>
     public static TensorSet Points(ulong seed, int count = 64)
     {
