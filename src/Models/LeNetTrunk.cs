@@ -531,6 +531,7 @@ public static class LeNetTrunk
         /// <summary>From the features' gradient (planes, half²) and the second pooling's codes.</summary>
         public void Collect(ReadOnlySpan<float> gradient, ReadOnlySpan<int> from, int half)
         {
+            var (rows, columns, gradients) = (Row, Column, Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int n = plane * capacity, start = n, p = plane * half * half;
@@ -539,9 +540,9 @@ public static class LeNetTrunk
                     for (int px = 0; px < half; px++, p++)
                     {
                         int code = from[p];
-                        Row[n] = 2 * py + ((code >> 1) & 1);
-                        Column[n] = 2 * px + (code & 1);
-                        Gradient[n] = gradient[p];
+                        rows[n] = 2 * py + ((code >> 1) & 1);
+                        columns[n] = 2 * px + (code & 1);
+                        gradients[n] = gradient[p];
                         n += code >> 2;
                     }
                 }
@@ -552,6 +553,7 @@ public static class LeNetTrunk
         /// <summary>From conv2's input gradient (B, 144, lanes) and the first pooling's codes (B, C1, 144).</summary>
         public void Collect(ReadOnlySpan<float> inputGrad, ReadOnlySpan<int> from, int channels, int lanes)
         {
+            var (rows, columns, gradients) = (Row, Column, Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int b = plane / channels, c = plane % channels;
@@ -561,9 +563,9 @@ public static class LeNetTrunk
                     for (int px = 0; px < Pool1Size; px++, p++)
                     {
                         int code = from[plane * 144 + p];
-                        Row[n] = 2 * py + ((code >> 1) & 1);
-                        Column[n] = 2 * px + (code & 1);
-                        Gradient[n] = inputGrad[(b * 144 + p) * lanes + c];
+                        rows[n] = 2 * py + ((code >> 1) & 1);
+                        columns[n] = 2 * px + (code & 1);
+                        gradients[n] = inputGrad[(b * 144 + p) * lanes + c];
                         n += code >> 2;
                     }
                 }

@@ -68,16 +68,17 @@ public sealed record MnistCnnConfig : IExperimentConfig
     public static MnistCnnConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
     /// <summary>
-    /// Batch steps of every net and seed, each a fixed 0.94 ms (the step is mostly LibTorch call
-    /// overhead) plus 0.22 ns per multiply-add of the batch's forward pass, fitted to the benchmark's
-    /// step times (1.36 and 1.92 ms for the two nets) and the full profile's hour on 2 cores. The
-    /// per-net cost is what lets a sharded run balance the two nets as separate parts (see
-    /// <see cref="MnistCnn.ByNet"/>). For balancing shards only.
+    /// Batch steps of every net and seed, each a fixed 0.12 ms plus 0.1 ns per multiply-add of the
+    /// batch's forward pass: fitted to the stacks of five on the harness's kernels (<see cref="LeNetTrunk"/>;
+    /// 1.0-1.3 and 1.9-2.7 ms a stacked step for the two nets on the Zen 4 EPYC, so 0.23 and 0.46 ms
+    /// per member). The per-net cost is what lets a sharded run balance the two nets as separate
+    /// parts (see <see cref="MnistCnn.ByNet"/>), and what orders the experiments of a run side by side.
+    /// For balancing and ordering only.
     /// </summary>
     public double EstimatedSeconds()
     {
         double steps = Seeds.Length * (double)Epochs * Math.Ceiling((double)(TrainSamples ?? ConfigRules.MnistTrainImages) / BatchSize);
-        return Nets.Sum(net => steps * (0.94e-3 + 2.2e-10 * BatchSize * MultiplyAdds(net.Widths)));
+        return Nets.Sum(net => steps * (0.12e-3 + 1.0e-10 * BatchSize * MultiplyAdds(net.Widths)));
     }
 
     /// <summary>Multiply-adds of one image's forward pass through <see cref="LeNet"/> with these widths (5x5 convolutions on 28x28, 2x2 pooling).</summary>

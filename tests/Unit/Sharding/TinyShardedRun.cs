@@ -17,7 +17,7 @@ public sealed class TinyShardedRun
     /// <summary>The experiments and the <c>--set</c> assignments that make them tiny.</summary>
     public static IReadOnlyList<(string Experiment, string[] Overrides)> Work { get; } =
     [
-        ("mnist-cnn", ["epochs=1", "trainSamples=300", "testSamples=100", "seeds=[0,1]"]),
+        ("mnist-cnn", ["epochs=3", "trainSamples=300", "testSamples=100", "seeds=[0,1]"]),
         ("optimization-paths", ["epochs=6", "seeds=[0,1]"]),
         ("gradient-norm", ["epochs=50", "seeds=[0,1]"]),
     ];
