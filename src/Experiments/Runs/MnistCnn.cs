@@ -161,9 +161,9 @@ public static class MnistCnn
     /// Member i is the training a single <see cref="LeNet"/> would do from seed i: its own generator
     /// (the same <see cref="Seeds.Derive"/> key as before stacking) draws its training subset, its
     /// initial weights and its shuffles, in that order. On the Zen 4 EPYC a step of five stacked
-    /// members took 1.0-1.3 ms for the 5k net and 1.9-2.7 ms for the 21k net with the harness's
-    /// kernels, against 3.9-4.0 and 5.2-5.5 ms with oneDNN's grouped convolutions in channels-last
-    /// order (the README's benchmarks). A stack of one keeps LibTorch's convolutions in the default
+    /// members took 1.15 ms for the 5k net and 1.83 ms for the 21k net with the harness's kernels,
+    /// against 3.16 and 4.04 ms with oneDNN's grouped convolutions in channels-last order (one
+    /// run of the README's step benchmark). A stack of one keeps LibTorch's convolutions in the default
     /// memory order, the single net's kernels, so it is bit-identical to <see cref="LeNet"/>.
     /// </remarks>
     public static MnistCnnResult Run(MnistCnnConfig config, RunContext context)
