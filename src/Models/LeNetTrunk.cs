@@ -111,8 +111,13 @@ public static class LeNetTrunk
         /// <summary>conv2's weights as the forward pass used them, (M·C2, C1, 25).</summary>
         public float[] Conv2Weight { get; } = ArrayPool<float>.Shared.Rent(shape.Members * shape.Conv2 * shape.Conv1 * Taps);
 
+        /// <summary>Whether the arrays went back to the pool (after the one backward pass they serve).</summary>
+        public bool Returned { get; private set; }
+
         public void Dispose()
         {
+            if (Returned) return;
+            Returned = true;
             ArrayPool<float>.Shared.Return(Images);
             ArrayPool<float>.Shared.Return(Pool1);
             ArrayPool<int>.Shared.Return(From1);
@@ -138,6 +143,10 @@ public static class LeNetTrunk
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             using var saved = (Saved)ctx.get_data(Key);
+            // Runs inside LibTorch's backward pass (a callback from native code), where an exception
+            // ends the process with its message; better than gradients from arrays already reused.
+            if (saved.Returned)
+                throw new InvalidOperationException("The CNN trunk's saved forward state serves one backward pass; a second one through the same graph (retain_graph) is not supported.");
             var (w1, b1, w2, b2) = Backward(saved, gradOutput);
             return [null!, w1, b1, w2, b2];
         }
