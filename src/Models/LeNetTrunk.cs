@@ -56,10 +56,11 @@ public static class LeNetTrunk
     /// </summary>
     public static Tensor Apply(Tensor images, Tensor conv1Weight, Tensor conv1Bias, Tensor conv2Weight, Tensor conv2Bias)
     {
-        var shape = Shape.Of(images, conv1Weight, conv1Bias, conv2Weight, conv2Bias);
         bool differentiable = is_grad_enabled() &&
             (conv1Weight.requires_grad || conv1Bias.requires_grad || conv2Weight.requires_grad || conv2Bias.requires_grad);
+        // The autograd function's forward checks the shapes itself (Shape.Of), once.
         if (differentiable) return TrunkFunction.apply(images, conv1Weight, conv1Bias, conv2Weight, conv2Bias);
+        var shape = Shape.Of(images, conv1Weight, conv1Bias, conv2Weight, conv2Bias);
         return Forward(shape, images, conv1Weight, conv1Bias, conv2Weight, conv2Bias, saved: null);
     }
 

@@ -187,7 +187,7 @@ public static class MnistCnn
         using var generators = new Generators(config.Seeds.Select(seed => Seeds.Derive(seed, SeedKey, spec.Name)));
         var train = generators.All.Select(g => mnist.Train.Subset(config.TrainSamples, g)).ToList();
         var test = mnist.Test.First(config.TestSamples);
-        using var model = new StackedCnn(spec.Widths, members, spec.Name) { ChannelsLast = members > 1, HarnessKernels = members > 1 }.InitializeMembers(generators.All);
+        using var model = new StackedCnn(spec.Widths, members, spec.Name) { HarnessKernels = members > 1 }.InitializeMembers(generators.All);
         var trainer = new StackedTrainer(new TrainingOptions
         {
             Epochs = config.Epochs,
