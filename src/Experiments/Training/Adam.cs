@@ -10,11 +10,20 @@ namespace Homework.Experiments.Training;
 /// m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
 /// </summary>
 /// <remarks>
+/// <para>
+/// On contiguous float32 and float64 tensors the step is three passes instead of eight LibTorch
+/// calls (<see cref="FusedAdam"/>): both moments in one pass of the harness's own, the square
+/// root by LibTorch, the parameters in a second pass. Each element is rounded exactly as
+/// LibTorch's calls round it with the AVX2 kernels the harness pins, so the results are the
+/// same bits (<c>OptimizersTests</c>, and every golden file checked strictly).
+/// </para>
+/// <para>
 /// With <c>flat</c> the parameters are moved into one buffer (<see cref="FlatParameters"/>) and
 /// each operation runs once over all of them: nine LibTorch calls a step instead of about eight
 /// per parameter, rounded as the per-parameter calls round (they are elementwise). Every
 /// parameter then has a gradient from the start, so it suits nets whose every parameter gets
 /// one at every step, as the training loops' nets do.
+/// </para>
 /// </remarks>
 public sealed class Adam : IOptimizer
 {
@@ -62,6 +71,13 @@ public sealed class Adam : IOptimizer
             double correction2 = 1 - Math.Pow(beta2, t);
             using Scalar rootCorrection2 = Math.Sqrt(correction2).ToScalar(), stepSize = (-(learningRate / correction1)).ToScalar();
 
+            if (FusedAdam.Applies(value, grad, firstMoments[i], secondMoments[i]))
+            {
+                FusedAdam.Moments(grad, firstMoments[i], secondMoments[i], beta1, 1 - beta1, beta2, 1 - beta2);
+                using var root = secondMoments[i].sqrt();
+                FusedAdam.Update(value, firstMoments[i], root, Math.Sqrt(correction2), epsilon, -(learningRate / correction1));
+                continue;
+            }
             firstMoments[i].mul_(decay1).add_(grad, alpha: rest1);
             secondMoments[i].mul_(decay2).addcmul_(grad, grad, value: rest2);
             var denominator = secondMoments[i].sqrt().div(rootCorrection2).add_(eps, alpha: one);
