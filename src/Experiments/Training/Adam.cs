@@ -13,7 +13,7 @@ namespace Homework.Experiments.Training;
 /// <para>
 /// On contiguous float32 and float64 tensors the step is three passes instead of eight LibTorch
 /// calls (<see cref="FusedAdam"/>): both moments in one pass of the harness's own, the square
-/// root by LibTorch, the parameters in a second pass. Each element is rounded exactly as
+/// root by LibTorch (in place, in a buffer kept from step to step), the parameters in a second pass. Each element is rounded exactly as
 /// LibTorch's calls round it with the AVX2 kernels the harness pins, so the results are the
 /// same bits (<c>OptimizersTests</c>, and every golden file checked strictly).
 /// </para>
@@ -31,6 +31,7 @@ public sealed class Adam : IOptimizer
     private readonly FlatParameters? flat;
     private readonly Tensor[] firstMoments;
     private readonly Tensor[] secondMoments;
+    private readonly Tensor?[] roots;
     private readonly long[] steps;
     private readonly double learningRate, beta1, beta2, epsilon;
 
@@ -46,6 +47,7 @@ public sealed class Adam : IOptimizer
         Tensor[] updated = this.flat is null ? this.parameters : [this.flat.Values];
         firstMoments = [.. updated.Select(p => zeros_like(p).DetachFromDisposeScope())];
         secondMoments = [.. updated.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        roots = new Tensor?[updated.Length];
         steps = new long[updated.Length];
     }
 
@@ -73,9 +75,11 @@ public sealed class Adam : IOptimizer
 
             if (FusedAdam.Applies(value, grad, firstMoments[i], secondMoments[i]))
             {
-                FusedAdam.Moments(grad, firstMoments[i], secondMoments[i], beta1, 1 - beta1, beta2, 1 - beta2);
-                using var root = secondMoments[i].sqrt();
-                FusedAdam.Update(value, firstMoments[i], root, Math.Sqrt(correction2), epsilon, -(learningRate / correction1));
+                var root = roots[i] ??= empty_like(value).DetachFromDisposeScope();
+                bool tinyGiveEpsilon = FusedAdam.TinyGiveEpsilon(value.dtype, Math.Sqrt(correction2), epsilon);
+                FusedAdam.Moments(grad, firstMoments[i], secondMoments[i], root, beta1, 1 - beta1, beta2, 1 - beta2, tinyGiveEpsilon);
+                root.sqrt_();
+                FusedAdam.Update(value, firstMoments[i], secondMoments[i], root, Math.Sqrt(correction2), epsilon, -(learningRate / correction1), tinyGiveEpsilon);
                 continue;
             }
             firstMoments[i].mul_(decay1).add_(grad, alpha: rest1);
@@ -88,6 +92,7 @@ public sealed class Adam : IOptimizer
     public void Dispose()
     {
         foreach (var moment in firstMoments.Concat(secondMoments)) moment.Dispose();
+        foreach (var root in roots) root?.Dispose();
         flat?.Dispose();
     }
 }
