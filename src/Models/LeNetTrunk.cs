@@ -488,11 +488,13 @@ public static class LeNetTrunk
         var gw2 = Writable(w2);
         var gb2 = Writable(b2);
         // conv2's kernels with the input channel last (C2, 25, lanes), and conv2's input gradient
-        // for every image in the same layout, (B, 144, lanes): each tap one vector of lanes.
+        // for every image in the same layout, rows of 16 as the pooled planes, (B, 12, 16, lanes):
+        // each tap one vector of lanes, and a listed position of conv2's output (row·16 + column)
+        // finds its window in both.
         var kernels = ArrayPool<float>.Shared.Rent(c2 * Taps * lanes);
-        var inputGrad = ArrayPool<float>.Shared.Rent(batch * 144 * lanes);
-        var passed2 = new Passed(batch * c2, 16);
-        var passed1 = new Passed(batch * c1, 144);
+        var inputGrad = ArrayPool<float>.Shared.Rent(batch * Pool1Floats * lanes);
+        var passed2 = new Passed(batch * c2, 16, Pool1Stride);
+        var passed1 = new Passed(batch * c1, 144, ImageStride);
         try
         {
             for (int m = 0; m < s.Members; m++)
@@ -507,7 +509,7 @@ public static class LeNetTrunk
                 passed2.Collect(features, from2, Pool2Size);
                 Conv2Gradients(passed2, pool1, batch, c1, c2, gw2.Slice(m * c2 * c1 * Taps, c2 * c1 * Taps), gb2.Slice(m * c2, c2));
                 ChannelLast(weight2, c1, c2, lanes, kernels);
-                var dInput = inputGrad.AsSpan(0, batch * 144 * lanes);
+                var dInput = inputGrad.AsSpan(0, batch * Pool1Floats * lanes);
                 dInput.Clear();
                 Conv2InputGradient(passed2, kernels, batch, c2, lanes, dInput);
                 passed1.Collect(dInput, from1, c1, lanes);
@@ -526,22 +528,22 @@ public static class LeNetTrunk
 
     /// <summary>
     /// For each (image, channel) plane of a convolution's output, the positions the pooling and
-    /// ReLU after it pass a gradient to, in row-major order: their (row, column) and gradient.
+    /// ReLU after it pass a gradient to, in row-major order: their position, row·<paramref name="stride"/>
+    /// + column (the offset of the window it saw in rows of that stride), and gradient.
     /// Listed without branches (every position is written, the count grows only for those that
     /// pass), so that the sums over them neither mispredict nor do work for the zeros.
     /// </summary>
-    private sealed class Passed(int planes, int capacity) : IDisposable
+    private sealed class Passed(int planes, int capacity, int stride) : IDisposable
     {
         public int[] Count { get; } = ArrayPool<int>.Shared.Rent(planes);
-        public int[] Row { get; } = ArrayPool<int>.Shared.Rent(planes * capacity);
-        public int[] Column { get; } = ArrayPool<int>.Shared.Rent(planes * capacity);
+        public int[] Position { get; } = ArrayPool<int>.Shared.Rent(planes * capacity);
         public float[] Gradient { get; } = ArrayPool<float>.Shared.Rent(planes * capacity);
         public int Capacity => capacity;
 
         /// <summary>From the features' gradient (planes, half²) and the second pooling's codes.</summary>
         public void Collect(ReadOnlySpan<float> gradient, ReadOnlySpan<int> from, int half)
         {
-            var (rows, columns, gradients) = (Row, Column, Gradient);
+            var (positions, gradients) = (Position, Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int n = plane * capacity, start = n, p = plane * half * half;
@@ -550,8 +552,7 @@ public static class LeNetTrunk
                     for (int px = 0; px < half; px++, p++)
                     {
                         int code = from[p];
-                        rows[n] = 2 * py + ((code >> 1) & 1);
-                        columns[n] = 2 * px + (code & 1);
+                        positions[n] = (2 * py + ((code >> 1) & 1)) * stride + 2 * px + (code & 1);
                         gradients[n] = gradient[p];
                         n += code >> 2;
                     }
@@ -560,10 +561,10 @@ public static class LeNetTrunk
             }
         }
 
-        /// <summary>From conv2's input gradient (B, 144, lanes) and the first pooling's codes (B, C1, 144).</summary>
+        /// <summary>From conv2's input gradient (B, 12, 16, lanes) and the first pooling's codes (B, C1, 144).</summary>
         public void Collect(ReadOnlySpan<float> inputGrad, ReadOnlySpan<int> from, int channels, int lanes)
         {
-            var (rows, columns, gradients) = (Row, Column, Gradient);
+            var (positions, gradients) = (Position, Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int b = plane / channels, c = plane % channels;
@@ -573,9 +574,8 @@ public static class LeNetTrunk
                     for (int px = 0; px < Pool1Size; px++, p++)
                     {
                         int code = from[plane * 144 + p];
-                        rows[n] = 2 * py + ((code >> 1) & 1);
-                        columns[n] = 2 * px + (code & 1);
-                        gradients[n] = inputGrad[(b * 144 + p) * lanes + c];
+                        positions[n] = (2 * py + ((code >> 1) & 1)) * stride + 2 * px + (code & 1);
+                        gradients[n] = inputGrad[(b * Pool1Floats + py * Pool1Stride + px) * lanes + c];
                         n += code >> 2;
                     }
                 }
@@ -586,8 +586,7 @@ public static class LeNetTrunk
         public void Dispose()
         {
             ArrayPool<int>.Shared.Return(Count);
-            ArrayPool<int>.Shared.Return(Row);
-            ArrayPool<int>.Shared.Return(Column);
+            ArrayPool<int>.Shared.Return(Position);
             ArrayPool<float>.Shared.Return(Gradient);
         }
     }
@@ -620,7 +619,7 @@ public static class LeNetTrunk
                     for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                     {
                         var v = Vector256.Create(passed.Gradient[e]);
-                        nuint o = (nuint)(first + passed.Row[e] * Pool1Stride + passed.Column[e]);
+                        nuint o = (nuint)(first + passed.Position[e]);
                         nuint q = o + Pool1Floats;
                         k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o), k0);
                         k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + Pool1Stride), k1);
@@ -646,7 +645,7 @@ public static class LeNetTrunk
                     for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                     {
                         var v = Vector256.Create(passed.Gradient[e]);
-                        nuint o = (nuint)(first + passed.Row[e] * Pool1Stride + passed.Column[e]);
+                        nuint o = (nuint)(first + passed.Position[e]);
                         k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o), k0);
                         k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + Pool1Stride), k1);
                         k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + 2 * Pool1Stride), k2);
@@ -681,9 +680,9 @@ public static class LeNetTrunk
     }
 
     /// <summary>
-    /// The gradient of conv2's input (the pooled conv1 planes) of one member, (B, 144, lanes): each
+    /// The gradient of conv2's input (the pooled conv1 planes) of one member, (B, 12, 16, lanes): each
     /// passed position adds its gradient times the 25 taps of its kernel to the 5x5 window it saw,
-    /// all input channels at once (one 8-lane vector, or 4-lane vectors).
+    /// all input channels at once (8-lane vectors, and a 4-lane one for the last four lanes of a row when the lanes are not a multiple of 8).
     /// </summary>
     private static void Conv2InputGradient(Passed passed, ReadOnlySpan<float> kernels, int batch, int c2, int lanes, Span<float> inputGrad)
     {
@@ -691,32 +690,37 @@ public static class LeNetTrunk
         ref float d = ref MemoryMarshal.GetReference(inputGrad);
         for (int b = 0; b < batch; b++)
         {
-            int image = b * 144 * lanes;
+            int image = b * Pool1Floats * lanes;
             for (int c = 0; c < c2; c++)
             {
                 int plane = b * c2 + c;
                 for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                 {
-                    int window = image + (passed.Row[e] * Pool1Size + passed.Column[e]) * lanes;
+                    int window = image + passed.Position[e] * lanes;
                     int taps = c * Taps * lanes;
                     if (lanes == 8)
                     {
                         var v = Vector256.Create(passed.Gradient[e]);
                         for (int ky = 0; ky < 5; ky++)
                         {
-                            nuint cell = (nuint)(window + ky * Pool1Size * 8), tap = (nuint)(taps + ky * 5 * 8);
+                            nuint cell = (nuint)(window + ky * Pool1Stride * 8), tap = (nuint)(taps + ky * 5 * 8);
                             for (nuint kx = 0; kx < 40; kx += 8)
                                 Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k, tap + kx), Vector256.LoadUnsafe(ref d, cell + kx)).StoreUnsafe(ref d, cell + kx);
                         }
                     }
                     else
                     {
-                        var v = Vector128.Create(passed.Gradient[e]);
+                        // A kernel row's five taps of all lanes are 5·lanes consecutive values, as are
+                        // the five cells of its window's row: 8-lane vectors, then one 4-lane one.
+                        var v = Vector256.Create(passed.Gradient[e]);
+                        int row = 5 * lanes, wide = row / 8 * 8;
                         for (int ky = 0; ky < 5; ky++)
                         {
-                            int cell = window + ky * Pool1Size * lanes, tap = taps + ky * 5 * lanes;
-                            for (int l = 0; l < 5 * lanes; l += 4)
-                                Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref k, (nuint)(tap + l)), Vector128.LoadUnsafe(ref d, (nuint)(cell + l))).StoreUnsafe(ref d, (nuint)(cell + l));
+                            int cell = window + ky * Pool1Stride * lanes, tap = taps + ky * 5 * lanes;
+                            for (int l = 0; l < wide; l += 8)
+                                Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k, (nuint)(tap + l)), Vector256.LoadUnsafe(ref d, (nuint)(cell + l))).StoreUnsafe(ref d, (nuint)(cell + l));
+                            if (wide < row)
+                                Vector128.FusedMultiplyAdd(v.GetLower(), Vector128.LoadUnsafe(ref k, (nuint)(tap + wide)), Vector128.LoadUnsafe(ref d, (nuint)(cell + wide))).StoreUnsafe(ref d, (nuint)(cell + wide));
                         }
                     }
                 }
@@ -748,8 +752,8 @@ public static class LeNetTrunk
                     sum += h;
                     var v = Vector256.Create(g);
                     var u = Vector256.Create(h);
-                    nuint o = (nuint)(image + passed.Row[e] * ImageStride + passed.Column[e]);
-                    nuint q = (nuint)(image + passed.Row[e + 1] * ImageStride + passed.Column[e + 1]);
+                    nuint o = (nuint)(image + passed.Position[e]);
+                    nuint q = (nuint)(image + passed.Position[e + 1]);
                     k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o), k0);
                     k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + ImageStride), k1);
                     k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + 2 * ImageStride), k2);
@@ -766,7 +770,7 @@ public static class LeNetTrunk
                     float g = passed.Gradient[e];
                     sum += g;
                     var v = Vector256.Create(g);
-                    nuint o = (nuint)(image + passed.Row[e] * ImageStride + passed.Column[e]);
+                    nuint o = (nuint)(image + passed.Position[e]);
                     k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o), k0);
                     k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + ImageStride), k1);
                     k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + 2 * ImageStride), k2);

@@ -114,10 +114,11 @@ public sealed class StepRunner : IDisposable
     private readonly TrainingOptions options;
 
     /// <param name="flat">The optimiser over one flat buffer (the trainers' default), or over each parameter.</param>
-    public StepRunner(NetCase net, bool stacked, int members, bool flat = true)
+    /// <param name="fused">Adam in the harness's fused passes (the trainers' default), or as LibTorch's calls.</param>
+    public StepRunner(NetCase net, bool stacked, int members, bool flat = true, bool fused = true)
     {
         this.net = net;
-        options = net.Options with { FlatParameters = flat };
+        options = net.Options with { FlatParameters = flat, FusedOptimizer = fused };
         mkldnnBefore = LibTorchSwitches.Mkldnn;
         generators = [.. Enumerable.Range(0, members).Select(i => new Generator((ulong)(100 + i)))];
         using var dataGenerator = new Generator(7);

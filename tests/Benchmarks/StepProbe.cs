@@ -12,7 +12,9 @@ namespace Homework.Benchmarks;
 /// time. Prints the median per step and per member, the range over rounds, and the speed-up
 /// per member over the single net as the median of the per-round ratios. With
 /// <c>--per-parameter</c> the largest stack also runs with the optimiser updating each parameter
-/// in turn instead of one flat buffer (<see cref="Homework.Experiments.Training.FlatParameters"/>).
+/// in turn instead of one flat buffer (<see cref="Homework.Experiments.Training.FlatParameters"/>);
+/// with <c>--unfused-adam</c> the single net and the largest stack also run with Adam as LibTorch's
+/// calls one by one instead of the harness's fused passes (the same bits).
 /// </summary>
 public static class StepProbe
 {
@@ -20,10 +22,11 @@ public static class StepProbe
     {
         int rounds = 7, threads = 1;
         string? filter = null;
-        bool perParameter = false;
+        bool perParameter = false, unfused = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--per-parameter") perParameter = true;
+            else if (args[i] == "--unfused-adam") unfused = true;
             else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--threads") threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else filter = args[i];
@@ -35,9 +38,14 @@ public static class StepProbe
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var net in NetCase.All.Where(n => filter is null || n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
-            var variants = net.Members.Select(m => (Stacked: true, M: m, Flat: true)).Prepend((Stacked: false, M: 1, Flat: true)).ToList();
-            if (perParameter) variants.Add((Stacked: true, M: net.Members.Max(), Flat: false));
-            var runners = variants.Select(v => new StepRunner(net, v.Stacked, v.M, v.Flat)).ToList();
+            var variants = net.Members.Select(m => (Stacked: true, M: m, Flat: true, Fused: true)).Prepend((Stacked: false, M: 1, Flat: true, Fused: true)).ToList();
+            if (perParameter) variants.Add((Stacked: true, M: net.Members.Max(), Flat: false, Fused: true));
+            if (unfused)
+            {
+                variants.Add((Stacked: false, M: 1, Flat: true, Fused: false));
+                variants.Add((Stacked: true, M: net.Members.Max(), Flat: true, Fused: false));
+            }
+            var runners = variants.Select(v => new StepRunner(net, v.Stacked, v.M, v.Flat, v.Fused)).ToList();
             foreach (var r in runners) r.Run(); // warm-up
             var times = variants.Select(_ => new List<double>()).ToList();
             for (int round = 0; round < rounds; round++)
@@ -56,7 +64,7 @@ public static class StepProbe
                 double speedUp = Median([.. Enumerable.Range(0, rounds).Select(r => times[0][r] / (t[r] / variants[v].M))]);
                 double gflops = variants[v].M * net.StepFlops / median / 1e9;
                 double best = variants[v].M * net.StepFlops / t.Min() / 1e9;
-                Console.WriteLine($"| {net.Name} | {(variants[v].Stacked ? $"stacked x{variants[v].M}" : "single")}{(variants[v].Flat ? "" : ", per-parameter optimiser")} | {Us(median)} | {Us(t.Min())}-{Us(t.Max())} | {Us(median / variants[v].M)} | {speedUp:0.00}x | {gflops:0.00} | {gflops / peak:0.0%} | {best / peak:0.0%} |");
+                Console.WriteLine($"| {net.Name} | {(variants[v].Stacked ? $"stacked x{variants[v].M}" : "single")}{(variants[v].Flat ? "" : ", per-parameter optimiser")}{(variants[v].Fused ? "" : ", Adam as LibTorch's calls")} | {Us(median)} | {Us(t.Min())}-{Us(t.Max())} | {Us(median / variants[v].M)} | {speedUp:0.00}x | {gflops:0.00} | {gflops / peak:0.0%} | {best / peak:0.0%} |");
             }
             foreach (var r in runners) r.Dispose();
         }

@@ -34,15 +34,17 @@ public sealed class Adam : IOptimizer
     private readonly Tensor?[] roots;
     private readonly long[] steps;
     private readonly double learningRate, beta1, beta2, epsilon;
+    private readonly bool fused;
 
-    public Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon, bool flat = false)
+    /// <param name="fused">Use <see cref="FusedAdam"/>'s passes where the tensors allow (the same bits); false makes LibTorch's calls, for the benchmarks.</param>
+    public Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon, bool flat = false, bool fused = true)
     {
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Adam's learning rate must be positive.");
         if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β1 must be in [0, 1).");
         if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β2 must be in [0, 1).");
         if (!(epsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must not be negative.");
         this.parameters = [.. parameters];
-        (this.learningRate, this.beta1, this.beta2, this.epsilon) = (learningRate, beta1, beta2, epsilon);
+        (this.learningRate, this.beta1, this.beta2, this.epsilon, this.fused) = (learningRate, beta1, beta2, epsilon, fused);
         this.flat = flat && this.parameters.Length > 0 ? new FlatParameters(this.parameters) : null;
         Tensor[] updated = this.flat is null ? this.parameters : [this.flat.Values];
         firstMoments = [.. updated.Select(p => zeros_like(p).DetachFromDisposeScope())];
@@ -73,7 +75,7 @@ public sealed class Adam : IOptimizer
             double correction2 = 1 - Math.Pow(beta2, t);
             using Scalar rootCorrection2 = Math.Sqrt(correction2).ToScalar(), stepSize = (-(learningRate / correction1)).ToScalar();
 
-            if (FusedAdam.Applies(value, grad, firstMoments[i], secondMoments[i]))
+            if (fused && FusedAdam.Applies(value, grad, firstMoments[i], secondMoments[i]))
             {
                 var root = roots[i] ??= empty_like(value).DetachFromDisposeScope();
                 bool tinyGiveEpsilon = FusedAdam.TinyGiveEpsilon(value.dtype, Math.Sqrt(correction2), epsilon);

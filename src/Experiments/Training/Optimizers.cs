@@ -33,8 +33,9 @@ public static class Optimizers
 
     /// <summary>Adam as PyTorch defines it by default, at the given learning rate.</summary>
     /// <param name="flat">Update all parameters at once in one buffer (<see cref="FlatParameters"/>): for nets whose every parameter gets a gradient at every step.</param>
-    public static IOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate, bool flat = false) =>
-        new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon, flat);
+    /// <param name="fused">Adam's arithmetic in the harness's passes where the tensors allow (<see cref="FusedAdam"/>), bit-identical to LibTorch's calls; false makes the calls (for the benchmarks).</param>
+    public static IOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate, bool flat = false, bool fused = true) =>
+        new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon, flat, fused);
 
     /// <summary>Plain SGD: no momentum, no weight decay.</summary>
     /// <param name="flat">As for <see cref="Adam(IEnumerable{Parameter}, double, bool)"/>.</param>

@@ -272,7 +272,7 @@ public sealed class StackedTrainer(TrainingOptions options)
 
     private IOptimizer CreateOptimizer(StackedModule model) => Options.Optimizer switch
     {
-        OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate, Options.FlatParameters),
+        OptimizerKind.Adam => Optimizers.Adam(model.parameters(), Options.LearningRate, Options.FlatParameters, Options.FusedOptimizer),
         OptimizerKind.Sgd => Optimizers.Sgd(model.parameters(), Options.LearningRate, Options.FlatParameters),
         _ => throw new UsageException($"Unknown optimizer {Options.Optimizer}; valid: {string.Join(", ", Enum.GetNames<OptimizerKind>())}."),
     };
