@@ -11,14 +11,16 @@ namespace Homework.Experiments.Training;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why: Adam's eight LibTorch calls each read and write whole tensors (four of them allocate a
-/// new one), which on the largest nets here, whose parameters outgrow the core's L2 cache,
-/// made the optimiser a quarter of a training step (the README's benchmark table).
+/// Why: Adam's eight LibTorch calls each read and write whole tensors, two of them allocate a
+/// new one, and MKL's square root is several times slower on zeros, which is what the second
+/// moment of a weight no gradient reaches holds. On the CNN stacks that was a tenth to a
+/// quarter of a training step (the README's "Adam in three passes").
 /// </para>
 /// <para>
-/// What LibTorch computes, per element, with the AVX2 kernels the harness pins (measured
-/// against it bit for bit on a million elements, tails included, and checked by
-/// <c>OptimizersTests</c> and every golden file): <c>add_(g, alpha)</c> is a fused multiply-add,
+/// What LibTorch computes, per element, with the AVX2 kernels the harness pins and the AVX-512
+/// ones (measured against it bit for bit on a million elements, a scalar tail included, and
+/// checked by <c>FusedAdamTests</c>, <c>OptimizersTests</c> and every golden file; ATen's
+/// <c>default</c> kernels round products and sums apart): <c>add_(g, alpha)</c> is a fused multiply-add,
 /// g·alpha + x; <c>addcmul_(g, g, value)</c> is (value·g)·g + x fused; <c>addcdiv_(m, d, value)</c>
 /// is x + (value·m)/d; scalars are rounded to the tensor's type first. The square root is left
 /// to LibTorch: it takes MKL's vector square root, which is not always the correctly rounded

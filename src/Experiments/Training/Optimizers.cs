@@ -38,7 +38,7 @@ public static class Optimizers
         new Adam(parameters, learningRate, AdamBeta1, AdamBeta2, AdamEpsilon, flat, fused);
 
     /// <summary>Plain SGD: no momentum, no weight decay.</summary>
-    /// <param name="flat">As for <see cref="Adam(IEnumerable{Parameter}, double, bool)"/>.</param>
+    /// <param name="flat">As for <see cref="Adam(IEnumerable{Parameter}, double, bool, bool)"/>.</param>
     public static IOptimizer Sgd(IEnumerable<Parameter> parameters, double learningRate, bool flat = false) =>
         new Sgd(parameters, learningRate, flat);
 }
