@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
@@ -71,11 +73,9 @@ internal static class FusedAdam
     public static void Moments(Tensor grad, Tensor m, Tensor v, Tensor root, double decay1, double rest1, double decay2, double rest2, bool tinyGiveEpsilon)
     {
         if (grad.dtype == ScalarType.Float32)
-            Moments(Read<float>(grad), Write<float>(m), Write<float>(v), Write<float>(root), (float)decay1, (float)rest1, (float)decay2, (float)rest2,
-                tinyGiveEpsilon ? SmallestNormalFloat : 0);
+            Moments<float>(grad, m, v, root, decay1, rest1, decay2, rest2, tinyGiveEpsilon);
         else
-            Moments(Read<double>(grad), Write<double>(m), Write<double>(v), Write<double>(root), decay1, rest1, decay2, rest2,
-                tinyGiveEpsilon ? SmallestNormalDouble : 0);
+            Moments<double>(grad, m, v, root, decay1, rest1, decay2, rest2, tinyGiveEpsilon);
     }
 
     /// <summary>
@@ -86,114 +86,85 @@ internal static class FusedAdam
     public static void Update(Tensor value, Tensor m, Tensor v, Tensor root, double rootCorrection2, double epsilon, double stepSize, bool tinyGiveEpsilon)
     {
         if (value.dtype == ScalarType.Float32)
-            Update(Write<float>(value), Read<float>(m), Read<float>(v), Read<float>(root), (float)rootCorrection2, (float)epsilon, (float)stepSize,
-                tinyGiveEpsilon ? SmallestNormalFloat : 0);
+            Update<float>(value, m, v, root, rootCorrection2, epsilon, stepSize, tinyGiveEpsilon);
         else
-            Update(Write<double>(value), Read<double>(m), Read<double>(v), Read<double>(root), rootCorrection2, epsilon, stepSize,
-                tinyGiveEpsilon ? SmallestNormalDouble : 0);
+            Update<double>(value, m, v, root, rootCorrection2, epsilon, stepSize, tinyGiveEpsilon);
     }
-
-    private static readonly float SmallestNormalFloat = BitConverter.Int32BitsToSingle(0x0080_0000);
-    private static readonly double SmallestNormalDouble = BitConverter.Int64BitsToDouble(0x0010_0000_0000_0000);
 
     private static ReadOnlySpan<T> Read<T>(Tensor t) where T : unmanaged => MemoryMarshal.Cast<byte, T>(t.bytes);
 
     private static Span<T> Write<T>(Tensor t) where T : unmanaged => MemoryMarshal.Cast<byte, T>(t.bytes);
 
-    // The passes below: `tiny` is the smallest normal number, or 0 to take every v's root (v < 0
-    // is never true of a second moment, and NaN < tiny is false, so NaN keeps its root).
+    // The passes, for float and double alike: every operation is one IEEE operation of T (the
+    // JIT compiles each T apart), scalars rounded to T first, as LibTorch rounds them. `tiny` is
+    // the smallest normal number, or 0 to take every v's root (v < 0 is never true of a second
+    // moment, and NaN < tiny is false, so NaN keeps its root).
 
-    private static void Moments(ReadOnlySpan<float> g, Span<float> m, Span<float> v, Span<float> root,
-        float decay1, float rest1, float decay2, float rest2, float tiny)
+    private static void Moments<T>(Tensor grad, Tensor mt, Tensor vt, Tensor roott, double decay1, double rest1, double decay2, double rest2, bool tinyGiveEpsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
+        ReadOnlySpan<T> g = Read<T>(grad);
+        Span<T> m = Write<T>(mt), v = Write<T>(vt), root = Write<T>(roott);
+        T d1 = T.CreateChecked(decay1), r1 = T.CreateChecked(rest1), d2 = T.CreateChecked(decay2), r2 = T.CreateChecked(rest2);
+        T tiny = tinyGiveEpsilon ? T.CreateChecked(SmallestNormal<T>()) : T.Zero;
+        int i = 0, lanes = Vector256<T>.Count;
         if (Vector256.IsHardwareAccelerated)
         {
-            var (d1, r1, d2, r2) = (Vector256.Create(decay1), Vector256.Create(rest1), Vector256.Create(decay2), Vector256.Create(rest2));
-            var (small, one) = (Vector256.Create(tiny), Vector256<float>.One);
-            for (; i + 8 <= g.Length; i += 8)
+            var (vd1, vr1, vd2, vr2, small) = (Vector256.Create(d1), Vector256.Create(r1), Vector256.Create(d2), Vector256.Create(r2), Vector256.Create(tiny));
+            for (; i + lanes <= g.Length; i += lanes)
             {
-                var gi = Vector256.Create(g.Slice(i, 8));
-                Vector256.FusedMultiplyAdd(gi, r1, Vector256.Create((ReadOnlySpan<float>)m.Slice(i, 8)) * d1).CopyTo(m.Slice(i, 8));
-                var vi = Vector256.FusedMultiplyAdd(r2 * gi, gi, Vector256.Create((ReadOnlySpan<float>)v.Slice(i, 8)) * d2);
-                vi.CopyTo(v.Slice(i, 8));
-                Vector256.ConditionalSelect(Vector256.LessThan(vi, small), one, vi).CopyTo(root.Slice(i, 8));
+                var gi = Vector256.Create(g.Slice(i, lanes));
+                Fma(gi, vr1, Vector256.Create((ReadOnlySpan<T>)m.Slice(i, lanes)) * vd1).CopyTo(m.Slice(i, lanes));
+                var vi = Fma(vr2 * gi, gi, Vector256.Create((ReadOnlySpan<T>)v.Slice(i, lanes)) * vd2);
+                vi.CopyTo(v.Slice(i, lanes));
+                Vector256.ConditionalSelect(Vector256.LessThan(vi, small), Vector256<T>.One, vi).CopyTo(root.Slice(i, lanes));
             }
         }
         for (; i < g.Length; i++)
         {
-            m[i] = MathF.FusedMultiplyAdd(g[i], rest1, m[i] * decay1);
-            float vi = MathF.FusedMultiplyAdd(rest2 * g[i], g[i], v[i] * decay2);
+            m[i] = T.FusedMultiplyAdd(g[i], r1, m[i] * d1);
+            T vi = T.FusedMultiplyAdd(r2 * g[i], g[i], v[i] * d2);
             v[i] = vi;
-            root[i] = vi < tiny ? 1 : vi;
+            root[i] = vi < tiny ? T.One : vi;
         }
     }
 
-    private static void Moments(ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> root,
-        double decay1, double rest1, double decay2, double rest2, double tiny)
+    private static void Update<T>(Tensor value, Tensor mt, Tensor vt, Tensor roott, double rootCorrection2, double epsilon, double stepSize, bool tinyGiveEpsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
+        Span<T> p = Write<T>(value);
+        ReadOnlySpan<T> m = Read<T>(mt), v = Read<T>(vt), root = Read<T>(roott);
+        T c2 = T.CreateChecked(rootCorrection2), eps = T.CreateChecked(epsilon), step = T.CreateChecked(stepSize);
+        T tiny = tinyGiveEpsilon ? T.CreateChecked(SmallestNormal<T>()) : T.Zero;
+        int i = 0, lanes = Vector256<T>.Count;
         if (Vector256.IsHardwareAccelerated)
         {
-            var (d1, r1, d2, r2) = (Vector256.Create(decay1), Vector256.Create(rest1), Vector256.Create(decay2), Vector256.Create(rest2));
-            var (small, one) = (Vector256.Create(tiny), Vector256<double>.One);
-            for (; i + 4 <= g.Length; i += 4)
+            var (vc2, veps, vstep, small) = (Vector256.Create(c2), Vector256.Create(eps), Vector256.Create(step), Vector256.Create(tiny));
+            for (; i + lanes <= p.Length; i += lanes)
             {
-                var gi = Vector256.Create(g.Slice(i, 4));
-                Vector256.FusedMultiplyAdd(gi, r1, Vector256.Create((ReadOnlySpan<double>)m.Slice(i, 4)) * d1).CopyTo(m.Slice(i, 4));
-                var vi = Vector256.FusedMultiplyAdd(r2 * gi, gi, Vector256.Create((ReadOnlySpan<double>)v.Slice(i, 4)) * d2);
-                vi.CopyTo(v.Slice(i, 4));
-                Vector256.ConditionalSelect(Vector256.LessThan(vi, small), one, vi).CopyTo(root.Slice(i, 4));
-            }
-        }
-        for (; i < g.Length; i++)
-        {
-            m[i] = Math.FusedMultiplyAdd(g[i], rest1, m[i] * decay1);
-            double vi = Math.FusedMultiplyAdd(rest2 * g[i], g[i], v[i] * decay2);
-            v[i] = vi;
-            root[i] = vi < tiny ? 1 : vi;
-        }
-    }
-
-    private static void Update(Span<float> p, ReadOnlySpan<float> m, ReadOnlySpan<float> v, ReadOnlySpan<float> root,
-        float rootCorrection2, float epsilon, float stepSize, float tiny)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var (c2, eps, step, small) = (Vector256.Create(rootCorrection2), Vector256.Create(epsilon), Vector256.Create(stepSize), Vector256.Create(tiny));
-            for (; i + 8 <= p.Length; i += 8)
-            {
-                var denominator = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(v.Slice(i, 8)), small), eps,
-                    Vector256.Create(root.Slice(i, 8)) / c2 + eps);
-                (Vector256.Create((ReadOnlySpan<float>)p.Slice(i, 8)) + step * Vector256.Create(m.Slice(i, 8)) / denominator).CopyTo(p.Slice(i, 8));
+                var denominator = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(v.Slice(i, lanes)), small), veps,
+                    Vector256.Create(root.Slice(i, lanes)) / vc2 + veps);
+                (Vector256.Create((ReadOnlySpan<T>)p.Slice(i, lanes)) + vstep * Vector256.Create(m.Slice(i, lanes)) / denominator).CopyTo(p.Slice(i, lanes));
             }
         }
         for (; i < p.Length; i++)
         {
-            float denominator = v[i] < tiny ? epsilon : root[i] / rootCorrection2 + epsilon;
-            p[i] += stepSize * m[i] / denominator;
+            T denominator = v[i] < tiny ? eps : root[i] / c2 + eps;
+            p[i] += step * m[i] / denominator;
         }
     }
 
-    private static void Update(Span<double> p, ReadOnlySpan<double> m, ReadOnlySpan<double> v, ReadOnlySpan<double> root,
-        double rootCorrection2, double epsilon, double stepSize, double tiny)
+    /// <summary>The smallest normal number of T, as a double (exact for float and double).</summary>
+    private static double SmallestNormal<T>() => typeof(T) == typeof(float)
+        ? BitConverter.Int32BitsToSingle(0x0080_0000)
+        : BitConverter.Int64BitsToDouble(0x0010_0000_0000_0000);
+
+    /// <summary>a·b + c rounded once, lane by lane (Vector256 has it for float and double only; the JIT drops the other branch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var (c2, eps, step, small) = (Vector256.Create(rootCorrection2), Vector256.Create(epsilon), Vector256.Create(stepSize), Vector256.Create(tiny));
-            for (; i + 4 <= p.Length; i += 4)
-            {
-                var denominator = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(v.Slice(i, 4)), small), eps,
-                    Vector256.Create(root.Slice(i, 4)) / c2 + eps);
-                (Vector256.Create((ReadOnlySpan<double>)p.Slice(i, 4)) + step * Vector256.Create(m.Slice(i, 4)) / denominator).CopyTo(p.Slice(i, 4));
-            }
-        }
-        for (; i < p.Length; i++)
-        {
-            double denominator = v[i] < tiny ? epsilon : root[i] / rootCorrection2 + epsilon;
-            p[i] += stepSize * m[i] / denominator;
-        }
+        if (typeof(T) == typeof(float))
+            return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
     }
 }
