@@ -540,10 +540,25 @@ public static class LeNetTrunk
         public float[] Gradient { get; } = ArrayPool<float>.Shared.Rent(planes * capacity);
         public int Capacity => capacity;
 
+        /// <summary>
+        /// The first listed position and gradient, for the sums over the lists: they index
+        /// <c>plane·Capacity + i</c> for i below <c>Count[plane]</c>, which <see cref="Collect(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>
+        /// keeps within the arrays, so the sums read them without bounds checks.
+        /// </summary>
+        public ref int FirstPosition => ref MemoryMarshal.GetArrayDataReference(Position);
+
+        /// <inheritdoc cref="FirstPosition"/>
+        public ref float FirstGradient => ref MemoryMarshal.GetArrayDataReference(Gradient);
+
         /// <summary>From the features' gradient (planes, half²) and the second pooling's codes.</summary>
         public void Collect(ReadOnlySpan<float> gradient, ReadOnlySpan<int> from, int half)
         {
-            var (positions, gradients) = (Position, Gradient);
+            if (from.Length < planes * half * half || gradient.Length < planes * half * half || half * half > capacity)
+                throw new ArgumentException("The pooling codes or the features' gradient are smaller than the planes listed.");
+            ref int codes = ref MemoryMarshal.GetReference(from);
+            ref float grad = ref MemoryMarshal.GetReference(gradient);
+            ref int positions = ref MemoryMarshal.GetArrayDataReference(Position);
+            ref float gradients = ref MemoryMarshal.GetArrayDataReference(Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int n = plane * capacity, start = n, p = plane * half * half;
@@ -551,9 +566,9 @@ public static class LeNetTrunk
                 {
                     for (int px = 0; px < half; px++, p++)
                     {
-                        int code = from[p];
-                        positions[n] = (2 * py + ((code >> 1) & 1)) * stride + 2 * px + (code & 1);
-                        gradients[n] = gradient[p];
+                        int code = Unsafe.Add(ref codes, p);
+                        Unsafe.Add(ref positions, n) = (2 * py + ((code >> 1) & 1)) * stride + 2 * px + (code & 1);
+                        Unsafe.Add(ref gradients, n) = Unsafe.Add(ref grad, p);
                         n += code >> 2;
                     }
                 }
@@ -562,21 +577,35 @@ public static class LeNetTrunk
         }
 
         /// <summary>From conv2's input gradient (B, 12, 16, lanes) and the first pooling's codes (B, C1, 144).</summary>
+        /// <remarks>
+        /// Without bounds checks (the sizes are the pool's, checked by the caller's shape): this
+        /// listing runs 144 times per image and channel, and with checked indexing it took as long
+        /// as conv1's weight gradients that use it.
+        /// </remarks>
         public void Collect(ReadOnlySpan<float> inputGrad, ReadOnlySpan<int> from, int channels, int lanes)
         {
-            var (positions, gradients) = (Position, Gradient);
+            if (from.Length < planes * 144 || inputGrad.Length < planes / channels * Pool1Floats * lanes || lanes < channels || capacity < 144)
+                throw new ArgumentException("The pooling codes or conv2's input gradient are smaller than the planes listed.");
+            ref int code = ref MemoryMarshal.GetReference(from);
+            ref float grad = ref MemoryMarshal.GetReference(inputGrad);
+            ref int positions = ref MemoryMarshal.GetArrayDataReference(Position);
+            ref float gradients = ref MemoryMarshal.GetArrayDataReference(Gradient);
             for (int plane = 0; plane < planes; plane++)
             {
                 int b = plane / channels, c = plane % channels;
-                int n = plane * capacity, start = n, p = 0;
+                int n = plane * capacity, start = n;
+                ref int codes = ref Unsafe.Add(ref code, plane * 144);
                 for (int py = 0; py < Pool1Size; py++)
                 {
-                    for (int px = 0; px < Pool1Size; px++, p++)
+                    ref int row = ref Unsafe.Add(ref codes, py * Pool1Size);
+                    ref float cells = ref Unsafe.Add(ref grad, (b * Pool1Floats + py * Pool1Stride) * lanes + c);
+                    int top = 2 * py * stride;
+                    for (int px = 0; px < Pool1Size; px++)
                     {
-                        int code = from[plane * 144 + p];
-                        positions[n] = (2 * py + ((code >> 1) & 1)) * stride + 2 * px + (code & 1);
-                        gradients[n] = inputGrad[(b * Pool1Floats + py * Pool1Stride + px) * lanes + c];
-                        n += code >> 2;
+                        int k = Unsafe.Add(ref row, px);
+                        Unsafe.Add(ref positions, n) = top + ((k >> 1) & 1) * stride + 2 * px + (k & 1);
+                        Unsafe.Add(ref gradients, n) = Unsafe.Add(ref cells, px * lanes);
+                        n += k >> 2;
                     }
                 }
                 Count[plane] = n - start;
@@ -598,6 +627,8 @@ public static class LeNetTrunk
     /// </summary>
     private static void Conv2Gradients(Passed passed, ReadOnlySpan<float> pool1, int batch, int c1, int c2, Span<float> weight, Span<float> bias)
     {
+        ref int positions = ref passed.FirstPosition;
+        ref float gradients = ref passed.FirstGradient;
         ref float x = ref MemoryMarshal.GetReference(pool1);
         for (int c = 0; c < c2; c++)
         {
@@ -605,7 +636,7 @@ public static class LeNetTrunk
             for (int b = 0; b < batch; b++)
             {
                 int plane = b * c2 + c;
-                for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++) sum += passed.Gradient[e];
+                for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++) sum += Unsafe.Add(ref gradients, e);
             }
             bias[c] = sum;
             int ci = 0;
@@ -618,8 +649,8 @@ public static class LeNetTrunk
                     int plane = b * c2 + c, first = (b * c1 + ci) * Pool1Floats;
                     for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                     {
-                        var v = Vector256.Create(passed.Gradient[e]);
-                        nuint o = (nuint)(first + passed.Position[e]);
+                        var v = Vector256.Create(Unsafe.Add(ref gradients, e));
+                        nuint o = (nuint)(first + Unsafe.Add(ref positions, e));
                         nuint q = o + Pool1Floats;
                         k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o), k0);
                         k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + Pool1Stride), k1);
@@ -644,8 +675,8 @@ public static class LeNetTrunk
                     int plane = b * c2 + c, first = (b * c1 + ci) * Pool1Floats;
                     for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                     {
-                        var v = Vector256.Create(passed.Gradient[e]);
-                        nuint o = (nuint)(first + passed.Position[e]);
+                        var v = Vector256.Create(Unsafe.Add(ref gradients, e));
+                        nuint o = (nuint)(first + Unsafe.Add(ref positions, e));
                         k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o), k0);
                         k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + Pool1Stride), k1);
                         k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref x, o + 2 * Pool1Stride), k2);
@@ -686,6 +717,8 @@ public static class LeNetTrunk
     /// </summary>
     private static void Conv2InputGradient(Passed passed, ReadOnlySpan<float> kernels, int batch, int c2, int lanes, Span<float> inputGrad)
     {
+        ref int positions = ref passed.FirstPosition;
+        ref float gradients = ref passed.FirstGradient;
         ref float k = ref MemoryMarshal.GetReference(kernels);
         ref float d = ref MemoryMarshal.GetReference(inputGrad);
         for (int b = 0; b < batch; b++)
@@ -696,23 +729,22 @@ public static class LeNetTrunk
                 int plane = b * c2 + c;
                 for (int e = plane * passed.Capacity, end = e + passed.Count[plane]; e < end; e++)
                 {
-                    int window = image + passed.Position[e] * lanes;
+                    int window = image + Unsafe.Add(ref positions, e) * lanes;
                     int taps = c * Taps * lanes;
                     if (lanes == 8)
                     {
-                        var v = Vector256.Create(passed.Gradient[e]);
-                        for (int ky = 0; ky < 5; ky++)
-                        {
-                            nuint cell = (nuint)(window + ky * Pool1Stride * 8), tap = (nuint)(taps + ky * 5 * 8);
-                            for (nuint kx = 0; kx < 40; kx += 8)
-                                Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k, tap + kx), Vector256.LoadUnsafe(ref d, cell + kx)).StoreUnsafe(ref d, cell + kx);
-                        }
+                        Window8(Vector256.Create(Unsafe.Add(ref gradients, e)), ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
                     }
                     else
                     {
                         // A kernel row's five taps of all lanes are 5·lanes consecutive values, as are
                         // the five cells of its window's row: 8-lane vectors, then one 4-lane one.
-                        var v = Vector256.Create(passed.Gradient[e]);
+                        var v = Vector256.Create(Unsafe.Add(ref gradients, e));
+                        if (lanes == 4)
+                        {
+                            Window4(v, ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
+                            continue;
+                        }
                         int row = 5 * lanes, wide = row / 8 * 8;
                         for (int ky = 0; ky < 5; ky++)
                         {
@@ -729,12 +761,66 @@ public static class LeNetTrunk
     }
 
     /// <summary>
+    /// One listed position's share of conv2's input gradient with 8 lanes: its gradient
+    /// <paramref name="v"/> times the 25 taps <paramref name="k"/> (rows of 5 cells of 8 lanes)
+    /// added to the 5x5 window <paramref name="d"/> (rows 16 cells apart). All 25 cells are read
+    /// and summed before any is written back: reading, adding and writing one cell after another
+    /// took about 1.5 times as long (a window's cells overlap the previous position's, and each
+    /// read then waited on the write before it). 25 vectors live at once fit the 32 registers of
+    /// AVX-512 machines; with 16 the JIT keeps some on the stack, which costs what the old loop did.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Window8(Vector256<float> v, ref float k, ref float d)
+    {
+        Vector256<float> c00 = Tap(v, ref k, ref d, 0, 0), c01 = Tap(v, ref k, ref d, 0, 1), c02 = Tap(v, ref k, ref d, 0, 2), c03 = Tap(v, ref k, ref d, 0, 3), c04 = Tap(v, ref k, ref d, 0, 4);
+        Vector256<float> c10 = Tap(v, ref k, ref d, 1, 0), c11 = Tap(v, ref k, ref d, 1, 1), c12 = Tap(v, ref k, ref d, 1, 2), c13 = Tap(v, ref k, ref d, 1, 3), c14 = Tap(v, ref k, ref d, 1, 4);
+        Vector256<float> c20 = Tap(v, ref k, ref d, 2, 0), c21 = Tap(v, ref k, ref d, 2, 1), c22 = Tap(v, ref k, ref d, 2, 2), c23 = Tap(v, ref k, ref d, 2, 3), c24 = Tap(v, ref k, ref d, 2, 4);
+        Vector256<float> c30 = Tap(v, ref k, ref d, 3, 0), c31 = Tap(v, ref k, ref d, 3, 1), c32 = Tap(v, ref k, ref d, 3, 2), c33 = Tap(v, ref k, ref d, 3, 3), c34 = Tap(v, ref k, ref d, 3, 4);
+        Vector256<float> c40 = Tap(v, ref k, ref d, 4, 0), c41 = Tap(v, ref k, ref d, 4, 1), c42 = Tap(v, ref k, ref d, 4, 2), c43 = Tap(v, ref k, ref d, 4, 3), c44 = Tap(v, ref k, ref d, 4, 4);
+        c00.StoreUnsafe(ref d, Cell(0, 0)); c01.StoreUnsafe(ref d, Cell(0, 1)); c02.StoreUnsafe(ref d, Cell(0, 2)); c03.StoreUnsafe(ref d, Cell(0, 3)); c04.StoreUnsafe(ref d, Cell(0, 4));
+        c10.StoreUnsafe(ref d, Cell(1, 0)); c11.StoreUnsafe(ref d, Cell(1, 1)); c12.StoreUnsafe(ref d, Cell(1, 2)); c13.StoreUnsafe(ref d, Cell(1, 3)); c14.StoreUnsafe(ref d, Cell(1, 4));
+        c20.StoreUnsafe(ref d, Cell(2, 0)); c21.StoreUnsafe(ref d, Cell(2, 1)); c22.StoreUnsafe(ref d, Cell(2, 2)); c23.StoreUnsafe(ref d, Cell(2, 3)); c24.StoreUnsafe(ref d, Cell(2, 4));
+        c30.StoreUnsafe(ref d, Cell(3, 0)); c31.StoreUnsafe(ref d, Cell(3, 1)); c32.StoreUnsafe(ref d, Cell(3, 2)); c33.StoreUnsafe(ref d, Cell(3, 3)); c34.StoreUnsafe(ref d, Cell(3, 4));
+        c40.StoreUnsafe(ref d, Cell(4, 0)); c41.StoreUnsafe(ref d, Cell(4, 1)); c42.StoreUnsafe(ref d, Cell(4, 2)); c43.StoreUnsafe(ref d, Cell(4, 3)); c44.StoreUnsafe(ref d, Cell(4, 4));
+    }
+
+    /// <summary>Cell (<paramref name="ky"/>, <paramref name="kx"/>) of the window plus <paramref name="v"/> times its tap, 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tap(Vector256<float> v, ref float k, ref float d, int ky, int kx) =>
+        Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k, (nuint)((ky * 5 + kx) * 8)), Vector256.LoadUnsafe(ref d, Cell(ky, kx)));
+
+    /// <summary>Offset of cell (<paramref name="ky"/>, <paramref name="kx"/>) of a window with 8 lanes, rows of <see cref="Pool1Stride"/> cells.</summary>
+    private static nuint Cell(int ky, int kx) => (nuint)((ky * Pool1Stride + kx) * 8);
+
+    /// <summary>
+    /// The same with 4 lanes (a row's five cells are 20 values: two 8-lane vectors and a 4-lane
+    /// one), a row at a time, its three vectors read and summed before they are written back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Window4(Vector256<float> v, ref float k, ref float d)
+    {
+        for (int ky = 0; ky < 5; ky++)
+        {
+            var d0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k), Vector256.LoadUnsafe(ref d));
+            var d1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref k, 8), Vector256.LoadUnsafe(ref d, 8));
+            var d2 = Vector128.FusedMultiplyAdd(v.GetLower(), Vector128.LoadUnsafe(ref k, 16), Vector128.LoadUnsafe(ref d, 16));
+            d0.StoreUnsafe(ref d);
+            d1.StoreUnsafe(ref d, 8);
+            d2.StoreUnsafe(ref d, 16);
+            k = ref Unsafe.Add(ref k, 20);
+            d = ref Unsafe.Add(ref d, Pool1Stride * 4);
+        }
+    }
+
+    /// <summary>
     /// conv1's weight and bias gradients of one member, from conv2's input gradient at the pooled
     /// positions the ReLU passed, at the position of conv1's output each was pooled from. Two sets
     /// of five row accumulators, the even and the odd passed positions, added at the end.
     /// </summary>
     private static void Conv1Gradients(Passed passed, ReadOnlySpan<float> images, int batch, int c1, Span<float> weight, Span<float> bias)
     {
+        ref int positions = ref passed.FirstPosition;
+        ref float gradients = ref passed.FirstGradient;
         ref float img = ref MemoryMarshal.GetReference(images);
         for (int c = 0; c < c1; c++)
         {
@@ -747,13 +833,13 @@ public static class LeNetTrunk
                 int e = plane * passed.Capacity, end = e + passed.Count[plane];
                 for (; e + 2 <= end; e += 2)
                 {
-                    float g = passed.Gradient[e], h = passed.Gradient[e + 1];
+                    float g = Unsafe.Add(ref gradients, e), h = Unsafe.Add(ref gradients, e + 1);
                     sum += g;
                     sum += h;
                     var v = Vector256.Create(g);
                     var u = Vector256.Create(h);
-                    nuint o = (nuint)(image + passed.Position[e]);
-                    nuint q = (nuint)(image + passed.Position[e + 1]);
+                    nuint o = (nuint)(image + Unsafe.Add(ref positions, e));
+                    nuint q = (nuint)(image + Unsafe.Add(ref positions, e + 1));
                     k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o), k0);
                     k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + ImageStride), k1);
                     k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + 2 * ImageStride), k2);
@@ -767,10 +853,10 @@ public static class LeNetTrunk
                 }
                 if (e < end)
                 {
-                    float g = passed.Gradient[e];
+                    float g = Unsafe.Add(ref gradients, e);
                     sum += g;
                     var v = Vector256.Create(g);
-                    nuint o = (nuint)(image + passed.Position[e]);
+                    nuint o = (nuint)(image + Unsafe.Add(ref positions, e));
                     k0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o), k0);
                     k1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + ImageStride), k1);
                     k2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref img, o + 2 * ImageStride), k2);
