@@ -713,7 +713,11 @@ public static class LeNetTrunk
     /// <summary>
     /// The gradient of conv2's input (the pooled conv1 planes) of one member, (B, 12, 16, lanes): each
     /// passed position adds its gradient times the 25 taps of its kernel to the 5x5 window it saw,
-    /// all input channels at once (8-lane vectors, and a 4-lane one for the last four lanes of a row when the lanes are not a multiple of 8).
+    /// all input channels at once: with 8 lanes (<see cref="Window8"/>) and 4 (<see cref="Window4"/>)
+    /// reading the window before writing it back; other lane counts a row at a time, cell by cell
+    /// (8-lane vectors, and a 4-lane one for the last four lanes of a row when the lanes are not a
+    /// multiple of 8). The same sums in the same order every way: each cell adds the positions'
+    /// terms in list order, channel after channel.
     /// </summary>
     private static void Conv2InputGradient(Passed passed, ReadOnlySpan<float> kernels, int batch, int c2, int lanes, Span<float> inputGrad)
     {

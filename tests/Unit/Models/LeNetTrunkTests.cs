@@ -25,6 +25,7 @@ public sealed class LeNetTrunkTests
         { 3, 4, 2, 3 },    // odd widths: the one-channel loops
         { 2, 3, 5, 7 },    // four and one channels, two and one
         { 1, 2, 1, 1 },
+        { 2, 2, 9, 3 },    // 12 lanes in conv2's input gradient: its general loop, neither 4 nor 8
     };
 
     private static (Tensor Images, Tensor W1, Tensor B1, Tensor W2, Tensor B2) Inputs(Case c, ulong seed)
