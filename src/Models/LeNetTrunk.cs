@@ -578,9 +578,9 @@ public static class LeNetTrunk
 
         /// <summary>From conv2's input gradient (B, 12, 16, lanes) and the first pooling's codes (B, C1, 144).</summary>
         /// <remarks>
-        /// Without bounds checks (the sizes are the pool's, checked by the caller's shape): this
-        /// listing runs 144 times per image and channel, and with checked indexing it took as long
-        /// as conv1's weight gradients that use it.
+        /// Without bounds checks (the sizes are checked once, above): this listing runs 144 times
+        /// per image and channel, and with checked indexing it took longer than conv1's weight
+        /// gradients, which use it (113 against 70 µs for the larger CNN's stack of five; 86 without).
         /// </remarks>
         public void Collect(ReadOnlySpan<float> inputGrad, ReadOnlySpan<int> from, int channels, int lanes)
         {
@@ -771,7 +771,8 @@ public static class LeNetTrunk
     /// and summed before any is written back: reading, adding and writing one cell after another
     /// took about 1.5 times as long (a window's cells overlap the previous position's, and each
     /// read then waited on the write before it). 25 vectors live at once fit the 32 registers of
-    /// AVX-512 machines; with 16 the JIT keeps some on the stack, which costs what the old loop did.
+    /// AVX-512 machines; with 16 (the JIT held to AVX2) some live on the stack, and the backward
+    /// pass measured as fast.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Window8(Vector256<float> v, ref float k, ref float d)
