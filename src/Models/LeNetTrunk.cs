@@ -735,20 +735,15 @@ public static class LeNetTrunk
                 {
                     int window = image + Unsafe.Add(ref positions, e) * lanes;
                     int taps = c * Taps * lanes;
+                    var v = Vector256.Create(Unsafe.Add(ref gradients, e));
                     if (lanes == 8)
-                    {
-                        Window8(Vector256.Create(Unsafe.Add(ref gradients, e)), ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
-                    }
+                        Window8(v, ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
+                    else if (lanes == 4)
+                        Window4(v, ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
                     else
                     {
                         // A kernel row's five taps of all lanes are 5·lanes consecutive values, as are
                         // the five cells of its window's row: 8-lane vectors, then one 4-lane one.
-                        var v = Vector256.Create(Unsafe.Add(ref gradients, e));
-                        if (lanes == 4)
-                        {
-                            Window4(v, ref Unsafe.Add(ref k, taps), ref Unsafe.Add(ref d, window));
-                            continue;
-                        }
                         int row = 5 * lanes, wide = row / 8 * 8;
                         for (int ky = 0; ky < 5; ky++)
                         {
