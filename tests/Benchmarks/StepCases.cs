@@ -36,6 +36,9 @@ public sealed record NetCase(
     /// <summary>Whether ATen may use oneDNN for the convolutions (its default); false measures ATen's own.</summary>
     public bool Mkldnn { get; init; } = true;
 
+    /// <summary>Whether a stack of MLPs computes its loss and gradient with the harness's kernels (<see cref="TanhMlpGradients"/>) instead of autograd.</summary>
+    public bool HarnessGradients { get; init; }
+
     public override string ToString() => Name;
 
     /// <summary>Training steps in one benchmark operation (the BenchmarkDotNet OperationsPerInvoke).</summary>
@@ -82,6 +85,7 @@ public sealed record NetCase(
         Mlp("1-1 fit shallow mlp571 full b1000", [1, 190, 1], Activation.LeakyRelu, 1000, true, [1, 2, 5, 10]),
         Mlp("1-2 paths mlp57 b50", [1, 4, 8, 1], Activation.LeakyRelu, 50, false, [1, 5, 10]),
         Mlp("1-2 minratio mlp57 f64 full b200", [1, 4, 8, 1], Activation.Tanh, 200, true, [1, 10, 100], ScalarType.Float64),
+        Mlp("1-2 minratio mlp57 f64 full b200 harness", [1, 4, 8, 1], Activation.Tanh, 200, true, [10, 50, 100], ScalarType.Float64) with { HarnessGradients = true },
         Cnn("1-1 cnn5k b10", new CnnWidths(4, 8, 32), [1, 5, 10]),
         Cnn("1-1 cnn21k b10", new CnnWidths(8, 16, 64), [1, 5, 10]),
         Cnn("1-1 cnn5k b10 channels-last", new CnnWidths(4, 8, 32), [1, 5, 10], channelsLast: true),
@@ -142,7 +146,11 @@ public sealed class StepRunner : IDisposable
         LibTorchSwitches.Mkldnn = net.Mkldnn; // process-wide: set for every run, since runners interleave
         if (stack is not null)
         {
-            var history = new StackedTrainer(options).Fit(stack, [.. Enumerable.Repeat(data, stack.Members)], null, generators);
+            var trainer = new StackedTrainer(options)
+            {
+                LossAndGradient = net.HarnessGradients ? (x, y) => TanhMlpGradients.MeanSquaredError((StackedMlp)stack, x, y) : null,
+            };
+            var history = trainer.Fit(stack, [.. Enumerable.Repeat(data, stack.Members)], null, generators);
             return history[0][^1].Loss;
         }
         return new Trainer(options).Fit(single!, data, null, generators[0])[^1].Loss;

@@ -36,7 +36,7 @@ public static class MutationSuite
             "public double LearningRate { get; init; } = 1e-3;", "public double LearningRate { get; init; } = 3e-3;")),
         new("summed-loss", "the training loss summed over a batch instead of averaged (the stacked trainer, which trains every experiment but random labels and the widest parameter-count nets)",
             ["mnist-cnn"], "src/Experiments/Training/StackedTrainer.cs",
-            "var memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Mean);", "var memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Sum);"),
+            "memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Mean);", "memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Sum);"),
         new("one-layer-fewer", "the deep function-fitting net loses one of its seven hidden layers",
             ["function-fitting"], "src/Experiments/Runs/FunctionFitting.cs",
             "new(\"deep\", [1, 5, 10, 10, 10, 10, 10, 5, 1]),", "new(\"deep\", [1, 5, 10, 10, 10, 10, 5, 1]),"),

@@ -59,8 +59,8 @@ public sealed record MinimalRatioConfig : IExperimentConfig
 
     public static MinimalRatioConfig For(Profile profile) => profile == Profile.Full ? Full : Quick;
 
-    /// <summary>Full-batch steps of the 57-parameter net, stacked 100 (or 50) to a seed: about 50 µs per member and step (fitted to the 20 s measured at quick with 20 trainings on an idle machine; 37 s measured with 50). For balancing shards only.</summary>
-    public double EstimatedSeconds() => Seeds.Length * (double)RunsPerSeed * (LossEpochs + GradientNormEpochs) * 5e-5;
+    /// <summary>Full-batch steps of the 57-parameter net, stacked 100 (or 50) to a seed: about 25 µs per member and step (once 50 µs, fitted to the 20 s measured at quick with 20 trainings on an idle machine; halved when the stacks moved to the harness's kernels, which took the quick run from 78 to 39-40 s of one core on one day). For balancing shards only.</summary>
+    public double EstimatedSeconds() => Seeds.Length * (double)RunsPerSeed * (LossEpochs + GradientNormEpochs) * 2.5e-5;
 
     /// <summary>
     /// The rules this config keeps before anything trains (checked for presets and for every
@@ -130,7 +130,10 @@ public static class MinimalRatio
     /// <summary>
     /// The trainings of one seed as one stack (member i is training i, with its own generator,
     /// <see cref="Seeds.Derive"/> of seed and index as before stacking), then each member's end
-    /// point measured on its own single net.
+    /// point measured on its own single net. A stack of more than one tanh net computes both
+    /// phases' gradients with the harness's kernels (<see cref="TanhMlpGradients"/>: the same
+    /// values up to rounding, about twice as fast); a stack of one, or of another activation,
+    /// through autograd.
     /// </summary>
     private static CriticalPoint[] Find(MinimalRatioConfig config, double[] x, int seed, IProgressTask progress, ITrainingMeter? meter)
     {
@@ -138,16 +141,21 @@ public static class MinimalRatio
         int members = config.RunsPerSeed;
         using var generators = new Generators(Enumerable.Range(0, members).Select(index =>
             Seeds.Derive(seed, SeedKey, index.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        using var model = new StackedMlp(config.Widths, members, config.Activation).InitializeMembers(generators.All);
+        using var model = new StackedMlp(config.Widths, members, config.Activation);
+        model.InitializeMembers(generators.All);
         model.to(float64);
         var data = FunctionFitting.Tensors(TargetFunction.Sinc, x, ScalarType.Float64);
         string[] names = [.. Enumerable.Range(0, members).Select(index => $"minimal-ratio training {index}, seed {seed}")];
 
-        // Phase 1: the loss itself.
+        // Phase 1: the loss itself; a stack of more than one on the harness's kernels where they apply (tanh).
+        bool kernels = TanhMlpGradients.Supports(model);
         new StackedTrainer(new TrainingOptions { Epochs = config.LossEpochs, LearningRate = config.LearningRate, Loss = LossKind.MeanSquaredError, Shuffle = false })
-            { RunNames = names, Progress = progress, Meter = meter }.Fit(model, [.. Enumerable.Repeat(data, members)], test: null, generators.All);
+        {
+            RunNames = names, Progress = progress, Meter = meter,
+            LossAndGradient = kernels ? (inputs, targets) => TanhMlpGradients.MeanSquaredError(model, inputs, targets) : null,
+        }.Fit(model, [.. Enumerable.Repeat(data, members)], test: null, generators.All);
 
-        // Phase 2: each member's squared gradient norm, minimised by Adam through a double backward.
+        // Phase 2: each member's squared gradient norm, minimised by Adam (its gradient from the kernels, or by a double backward).
         // At the end points, loss, gradient norm and the exact Hessian's spectrum, on each member as a single net.
         var points = new CriticalPoint[members];
         if (members == 1)
@@ -158,7 +166,7 @@ public static class MinimalRatio
             progress.Advance();
             return points;
         }
-        MinimiseGradientNorms(model, data, config, names, progress);
+        MinimiseGradientNorms(model, data, config, names, progress, kernels);
         for (int i = 0; i < members; i++)
         {
             using var single = model.ExtractMember(i);
@@ -197,21 +205,25 @@ public static class MinimalRatio
     /// Members share no parameter, so member i's part of that sum's gradient is the gradient of its
     /// own ‖∇θᵢLᵢ‖², as in a training of its own.
     /// </summary>
-    private static void MinimiseGradientNorms(StackedModule model, TensorSet data, MinimalRatioConfig config, string[] names, IProgressTask progress)
+    private static void MinimiseGradientNorms(StackedMlp model, TensorSet data, MinimalRatioConfig config, string[] names, IProgressTask progress, bool kernels)
     {
         int members = model.Members;
         var parameters = model.parameters().Cast<Tensor>().ToList();
         using var input = model.Broadcast(data.Inputs);
+        using var targets = model.Broadcast(data.Targets);
         using var optimizer = Optimizers.Adam(model.parameters(), config.LearningRate);
         for (int epoch = 1; epoch <= config.GradientNormEpochs; epoch++)
         {
             using var step = NewDisposeScope();
             optimizer.ZeroGrad();
-            var objectives = GradientNormObjectives(model, input, data.Targets, parameters); // (M)
+            // On the harness's kernels each member's ‖∇θᵢLᵢ‖² comes with its gradient; through autograd by a double backward.
+            var objectives = kernels
+                ? TanhMlpGradients.GradientNormSquared(model, input, targets)
+                : GradientNormObjectives(model, input, data.Targets, parameters); // (M)
             double[] values = objectives.data<double>().ToArray();
             for (int i = 0; i < members; i++)
                 if (!double.IsFinite(values[i])) throw new TrainingDivergedException(config.LossEpochs + epoch, values[i], names[i]);
-            objectives.sum().backward();
+            if (!kernels) objectives.sum().backward();
             optimizer.Step();
             progress.Advance(members);
         }

@@ -59,6 +59,14 @@ public sealed class StackedTrainer(TrainingOptions options)
     /// <summary>Each member's name for error messages (e.g. "cnn-1, seed 3"); "member i" when null.</summary>
     public IReadOnlyList<string>? RunNames { get; init; }
 
+    /// <summary>
+    /// Each member's loss on a batch, (M), with its gradient added to the parameters' gradients, in
+    /// place of the model's forward pass, the loss and autograd's backward pass: a kernel of the
+    /// harness's own (e.g. <see cref="Models.TanhMlpGradients.MeanSquaredError"/>), given the batch's
+    /// inputs (M, B, ...) and targets (M·B, ...) member-major. Null trains through autograd.
+    /// </summary>
+    public Func<Tensor, Tensor, Tensor>? LossAndGradient { get; init; }
+
     /// <summary>Trains every member; returns each member's per-epoch metrics, in member order.</summary>
     /// <param name="model">The stack, initialised (e.g. with <see cref="StackedModule.InitializeMembers"/>).</param>
     /// <param name="train">Each member's training set; all of one size. Pass the same set M times to share it.</param>
@@ -109,9 +117,14 @@ public sealed class StackedTrainer(TrainingOptions options)
                     long size = Math.Min(batch, n - start);
                     var (x, y) = trainData.Batch(model, order, start, size);
                     optimizer.ZeroGrad();
-                    var memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Mean);
-                    var total = members == 1 ? memberLosses.view([]) : memberLosses.sum();
-                    total.backward();
+                    Tensor memberLosses;
+                    if (LossAndGradient is { } own) memberLosses = own(x, y);
+                    else
+                    {
+                        memberLosses = MemberLosses(model.forward(x), y, nn.Reduction.Mean);
+                        var total = members == 1 ? memberLosses.view([]) : memberLosses.sum();
+                        total.backward();
+                    }
                     step++;
                     AfterBackward?.Invoke(new StackedStepInfo(epoch, step, memberLosses));
                     optimizer.Step();
