@@ -17,8 +17,9 @@ namespace Homework.Models;
 /// <para>
 /// Why: the 57-parameter nets' steps are all overhead. Measured on an AMD EPYC (Zen 4), a stack of
 /// 50 of them on 200 points took about 2 ms a step through autograd and 4.7 ms a step of the
-/// gradient norm's double backward, mostly MKL's small-matrix products and LibTorch's per-call
-/// work, for about a million and four million multiply-adds.
+/// gradient norm's double backward, for about a million and four million multiply-adds: in a
+/// profile, 25% MKL's small-matrix products, 16% MKL's tanh, most of the rest autograd's per-call
+/// work. On these kernels the minimal-ratio experiment takes half the time (the README's benchmarks).
 /// </para>
 /// <para>
 /// How: each member's layers are computed on its points as rows, (units, points), four points to a
@@ -26,8 +27,9 @@ namespace Homework.Models;
 /// (backpropagation), and the gradient of ‖∇L‖², which is 2·H·∇L, by Pearlmutter's R-operator: the
 /// forward and backward passes differentiated once more along the direction ∇L. tanh is the
 /// harness's own too (<see cref="Tanh"/>). Every sum runs in a fixed order with fused
-/// multiply-adds, so the results depend on no library's choice of kernel; they are autograd's
-/// values up to rounding, not its bits. A stack of one keeps autograd (bit-identical to the
+/// multiply-adds, so the results depend on no math library's choice of kernel (the exponential is
+/// .NET's <see cref="Vector256.Exp(Vector256{double})"/>); they are autograd's values up to
+/// rounding, not its bits. A stack of one keeps autograd (bit-identical to the
 /// single net).
 /// </para>
 /// </remarks>
@@ -565,9 +567,9 @@ public static class TanhMlpGradients
     /// <summary>
     /// tanh of four values, within two units in the last place of <see cref="Math.Tanh(double)"/>
     /// (<c>TanhMlpGradientsTests</c> measures it on 220,000 values: 69% equal, 0.4% two units
-    /// apart): the harness's own, because MKL's, which LibTorch calls, took about 4 ns a value here,
-    /// 40% of a stacked step of the minimal-ratio nets, and so that the kernels' results depend on no
-    /// library's choice of code path.
+    /// apart). The harness's own so that a member's forward pass runs start to end in the cache
+    /// without a LibTorch call per layer, and its results depend on no math library's code path;
+    /// about as fast as MKL's, which LibTorch calls (about 4.5 ns a value in a loop here).
     /// </summary>
     public static Vector256<double> Tanh(Vector256<double> x)
     {
