@@ -221,7 +221,10 @@ public static class TanhMlpGradients
             for (int l = 1; l <= Layers; l++)
             {
                 int weights = Widths[l] * Widths[l - 1], biases = Widths[l];
-                Span<double> w = Doubles(GradientOf(parameters[2 * (l - 1)])), b = Doubles(GradientOf(parameters[2 * l - 1]));
+                // The gradients' handles are this call's own; the parameters keep their gradients.
+                using var weightGradient = GradientOf(parameters[2 * (l - 1)]);
+                using var biasGradient = GradientOf(parameters[2 * l - 1]);
+                Span<double> w = Doubles(weightGradient), b = Doubles(biasGradient);
                 for (int m = 0; m < Members; m++)
                 {
                     Add(gradient.AsSpan(m * Parameters + WeightAt[l], weights), w.Slice(m * weights, weights));
@@ -240,7 +243,7 @@ public static class TanhMlpGradients
             var grad = parameter.grad;
             if (grad is null)
             {
-                parameter.grad = zeros_like(parameter);
+                using (var zero = zeros_like(parameter)) parameter.grad = zero;
                 grad = parameter.grad!;
             }
             if (grad.dtype != ScalarType.Float64 || !grad.is_contiguous() || !grad.shape.SequenceEqual(parameter.shape))
