@@ -1,4 +1,3 @@
-using System.Globalization;
 using Homework.Experiments.Core;
 using Homework.Models;
 using TorchSharp;
@@ -21,14 +20,7 @@ public static class TanhMlpProbe
 
     public static int Run(string[] args)
     {
-        int[] stacks = [10, 50, 100];
-        int rounds = 50;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--members") stacks = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-            else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else throw new ArgumentException($"Unknown option '{args[i]}'; valid: --members 10,50,100, --rounds 50.");
-        }
+        var (stacks, rounds) = Probes.MembersAndRounds(args, [10, 50, 100], 50);
         TorchRuntime.UseThreads(1);
         Console.WriteLine($"Stacked 1-4-8-1 tanh nets, float64, {Points} points: thread CPU time per call ({rounds} rounds of {Calls}, the four interleaved), kernels {TorchRuntime.Kernels}");
         Console.WriteLine("| stack | loss gradient: autograd | kernels | ratio | gradient-norm gradient: autograd | kernels | ratio |");
@@ -61,17 +53,7 @@ public static class TanhMlpProbe
                 },
                 () => TanhMlpGradients.GradientNormSquared(model, inputs, targets),
             ];
-            // Warm-up: each call for a third of a second first, so that the JIT's optimised code
-            // (its tier-up waits for a delay after the first calls) is what the rounds time.
-            foreach (var call in calls)
-            {
-                var warm = System.Diagnostics.Stopwatch.StartNew();
-                while (warm.ElapsedMilliseconds < 333)
-                {
-                    using var inner = NewDisposeScope();
-                    call();
-                }
-            }
+            Probes.WarmUp(calls);
             for (int r = 0; r <= rounds; r++)
             {
                 for (int k = 0; k < calls.Length; k++)
@@ -86,13 +68,10 @@ public static class TanhMlpProbe
                     if (r > 0) timings[k].Add((ThreadClock.Seconds - start) / Calls); // round 0 warms up
                 }
             }
-            double[] m = [.. timings.Select(Median)];
-            Console.WriteLine($"| x{members} | {Micro(m[0])} | {Micro(m[1])} | {m[1] / m[0]:0.00} | {Micro(m[2])} | {Micro(m[3])} | {m[3] / m[2]:0.00} |");
+            double[] m = [.. timings.Select(Probes.Median)];
+            Console.WriteLine($"| x{members} | {Probes.Micro(m[0])} | {Probes.Micro(m[1])} | {m[1] / m[0]:0.00} | {Probes.Micro(m[2])} | {Probes.Micro(m[3])} | {m[3] / m[2]:0.00} |");
         }
         return 0;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Micro(double seconds) => $"{seconds * 1e6:0} µs";
 }

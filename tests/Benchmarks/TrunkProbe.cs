@@ -1,4 +1,3 @@
-using System.Globalization;
 using Homework.Experiments.Core;
 using Homework.Models;
 using TorchSharp;
@@ -20,14 +19,7 @@ public static class TrunkProbe
 
     public static int Run(string[] args)
     {
-        int[] stacks = [5, 10];
-        int rounds = 100;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--members") stacks = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-            else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else throw new ArgumentException($"Unknown option '{args[i]}'; valid: --members 5,10, --rounds 100.");
-        }
+        var (stacks, rounds) = Probes.MembersAndRounds(args, [5, 10], 100);
         TorchRuntime.UseThreads(1);
         double peak = SgemmPeak.GflopsPerSecond;
         Console.WriteLine($"LeNetTrunk, batch {Batch}, thread CPU time per call ({rounds} rounds of {Calls}, forward and forward+backward interleaved), kernels {TorchRuntime.Kernels}, sgemm 2048 1-thread peak {peak:0.0} GFLOP/s");
@@ -45,6 +37,8 @@ public static class TrunkProbe
                 var w2 = (randn([members * widths.Conv2, widths.Conv1, 5, 5], generator: g) * 0.1).requires_grad_(true);
                 var b2 = (randn([members * widths.Conv2], generator: g) * 0.1).requires_grad_(true);
                 var upstream = randn([members, Batch, widths.Conv2 * 16], generator: g);
+                Probes.WarmUp(() => { using (no_grad()) LeNetTrunk.Apply(images, w1, b1, w2, b2); },
+                              () => LeNetTrunk.Apply(images, w1, b1, w2, b2).backward([upstream]));
                 var forward = new List<double>();
                 var both = new List<double>();
                 for (int r = 0; r <= rounds; r++)
@@ -69,16 +63,13 @@ public static class TrunkProbe
                     forward.Add((middle - start) / Calls);
                     both.Add((end - middle) / Calls);
                 }
-                double f = Median(forward), fb = Median(both);
+                double f = Probes.Median(forward), fb = Probes.Median(both);
                 long multiplyAdds = 24L * 24 * widths.Conv1 * 25 + 8L * 8 * widths.Conv2 * widths.Conv1 * 25;
                 double gflops = 2.0 * multiplyAdds * Batch * members / f / 1e9;
-                Console.WriteLine($"| cnn {widths.Conv1}-{widths.Conv2} | x{members} | {Micro(f)} ({Micro(forward.Min())}) | {Micro(fb)} ({Micro(both.Min())}) | {Micro(fb - f)} | {gflops:0.0}, {gflops / peak * 100:0}% |");
+                Console.WriteLine($"| cnn {widths.Conv1}-{widths.Conv2} | x{members} | {Probes.Micro(f)} ({Probes.Micro(forward.Min())}) | {Probes.Micro(fb)} ({Probes.Micro(both.Min())}) | {Probes.Micro(fb - f)} | {gflops:0.0}, {gflops / peak * 100:0}% |");
             }
         }
         return 0;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Micro(double seconds) => $"{seconds * 1e6:0} µs";
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Homework.Benchmarks;
+
+/// <summary>What the interleaved kernel probes (<see cref="TrunkProbe"/>, <see cref="TanhMlpProbe"/>) share: their options and how they summarise timings.</summary>
+internal static class Probes
+{
+    /// <summary>
+    /// <c>--members a,b,c</c> (the stack sizes) and <c>--rounds N</c>, each defaulting to the value
+    /// given; any other argument is refused with the valid ones and their defaults.
+    /// </summary>
+    public static (int[] Members, int Rounds) MembersAndRounds(string[] args, int[] members, int rounds)
+    {
+        string valid = $"--members {string.Join(',', members)}, --rounds {rounds}";
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--members" && i + 1 < args.Length) members = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+            else if (args[i] == "--rounds" && i + 1 < args.Length) rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else throw new ArgumentException($"Unknown option or missing value '{args[i]}'; valid: {valid}.");
+        }
+        return (members, rounds);
+    }
+
+    /// <summary>
+    /// Runs each call for a third of a second, so that the JIT's optimised code is what the rounds
+    /// after time (.NET optimises a method only some time after its first calls).
+    /// </summary>
+    public static void WarmUp(params Action[] calls)
+    {
+        foreach (var call in calls)
+        {
+            var warm = System.Diagnostics.Stopwatch.StartNew();
+            while (warm.ElapsedMilliseconds < 333)
+            {
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                call();
+            }
+        }
+    }
+
+    public static double Median(IReadOnlyCollection<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    public static string Micro(double seconds) => $"{seconds * 1e6:0} µs";
+}
