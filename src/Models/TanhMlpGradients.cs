@@ -400,7 +400,7 @@ public static class TanhMlpGradients
                 // R{u} = W_lᵀ R{δ_l} + V_lᵀ δ_l; R{δ_{l-1}} = R{u} ⊙ (1 − a²) − 2 u ⊙ a ⊙ R{a}.
                 double[] ru = s.RDelta[l - 1];
                 TransposedProduct(theta.Slice(WeightAt[l]), s.RDelta[l], l, ru);
-                AddTransposedProduct(direction.Slice(WeightAt[l]), s.Delta[l], l, ru);
+                TransposedProduct(direction.Slice(WeightAt[l]), s.Delta[l], l, ru, add: true);
                 double[] u = s.Back[l - 1], ra = s.RActivation[l - 1];
                 var minusTwo = Vector256.Create(-2.0);
                 for (int k = 0; k < Widths[l - 1] * Padded; k += Lanes)
@@ -430,29 +430,18 @@ public static class TanhMlpGradients
             }
         }
 
-        /// <summary>u = Wᵀ δ for layer l's weights (out, in) in <paramref name="weights"/>: each input row the output rows times their weights, in output order.</summary>
-        private void TransposedProduct(ReadOnlySpan<double> weights, ReadOnlySpan<double> delta, int l, Span<double> u)
-        {
-            int inputs = Widths[l - 1];
-            for (int i = 0; i < inputs; i++)
-                for (int v = 0; v < Vectors; v++)
-                {
-                    var sum = Vector256<double>.Zero;
-                    for (int j = 0; j < Widths[l]; j++)
-                        sum = Vector256.FusedMultiplyAdd(Vector256.Create(weights[j * inputs + i]), Load(delta, j * Padded + v * Lanes), sum);
-                    Store(sum, u, i * Padded + v * Lanes);
-                }
-        }
-
-        /// <summary>u += Wᵀ δ, as <see cref="TransposedProduct"/>.</summary>
-        private void AddTransposedProduct(ReadOnlySpan<double> weights, ReadOnlySpan<double> delta, int l, Span<double> u)
+        /// <summary>
+        /// u = Wᵀ δ (or u += Wᵀ δ when <paramref name="add"/>) for layer l's weights (out, in) in
+        /// <paramref name="weights"/>: each input row the output rows times their weights, in output order.
+        /// </summary>
+        private void TransposedProduct(ReadOnlySpan<double> weights, ReadOnlySpan<double> delta, int l, Span<double> u, bool add = false)
         {
             int inputs = Widths[l - 1];
             for (int i = 0; i < inputs; i++)
                 for (int v = 0; v < Vectors; v++)
                 {
                     int at = i * Padded + v * Lanes;
-                    var sum = Load(u, at);
+                    var sum = add ? Load(u, at) : Vector256<double>.Zero;
                     for (int j = 0; j < Widths[l]; j++)
                         sum = Vector256.FusedMultiplyAdd(Vector256.Create(weights[j * inputs + i]), Load(delta, j * Padded + v * Lanes), sum);
                     Store(sum, u, at);
