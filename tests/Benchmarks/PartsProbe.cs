@@ -25,7 +25,7 @@ public static class PartsProbe
         model.to(net.Dtype);
         using var g = new Generator(7);
         var data = net.Data(g);
-        using var adam = Optimizers.Adam(model.parameters(), 1e-3);
+        using var adam = Optimizers.Adam(model.parameters(), 1e-3, flat: true); // as the trainers update (TrainingOptions.FlatParameters)
         long n = data.Count, batch = net.FullBatch ? n : net.Batch;
         using var order = stack(Enumerable.Range(0, members).Select(_ => randperm(n, generator: g)).ToList(), 0);
         string[] stages = ["gather", "forward", "loss", "backward", "Adam"];
