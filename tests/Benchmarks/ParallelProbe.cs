@@ -24,7 +24,7 @@ public static class ParallelProbe
             else if (args[i] == "--threads") threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
         }
-        var net = NetCase.All.First(n => n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+        var net = Probes.Net(filter);
         long steps = 0;
         var start = new Barrier(workers + 1);
         var tasks = Enumerable.Range(0, workers).Select(w => Task.Factory.StartNew(() =>

@@ -19,7 +19,7 @@ public static class PartsProbe
         string filter = args[0];
         int members = int.Parse(args[1], CultureInfo.InvariantCulture);
         TorchRuntime.UseThreads(1);
-        var net = NetCase.All.First(n => n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+        var net = Probes.Net(filter);
         var generators = Enumerable.Range(0, members).Select(i => new Generator((ulong)i)).ToArray();
         using var model = net.Stack(members).InitializeMembers(generators);
         model.to(net.Dtype);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Homework.Benchmarks;
 
-/// <summary>What the interleaved kernel probes (<see cref="TrunkProbe"/>, <see cref="TanhMlpProbe"/>) share: their options and how they summarise timings.</summary>
+/// <summary>What the probes share: the interleaved kernel probes' options (<see cref="TrunkProbe"/>, <see cref="TanhMlpProbe"/>), the net filter of the step probes, and how they summarise timings.</summary>
 internal static class Probes
 {
     /// <summary>
@@ -37,6 +37,11 @@ internal static class Probes
             }
         }
     }
+
+    /// <summary>The first net of <see cref="NetCase.All"/> whose name contains <paramref name="filter"/> (any case); none is an error that lists the names.</summary>
+    public static NetCase Net(string filter) =>
+        NetCase.All.FirstOrDefault(n => n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"No net's name contains '{filter}'; the nets: {string.Join(", ", NetCase.All.Select(n => $"\"{n.Name}\""))}.");
 
     public static double Median(IReadOnlyCollection<double> values) => values.Order().ElementAt(values.Count / 2);
 

@@ -23,6 +23,8 @@ if (args is ["parts", ..])
     return Homework.Benchmarks.PartsProbe.Run(args[1..]);
 if (args is ["trunk", ..])
     return Homework.Benchmarks.TrunkProbe.Run(args[1..]);
+if (args is ["adam", ..])
+    return Homework.Benchmarks.AdamProbe.Run(args[1..]);
 if (args is ["tanh-mlp", ..])
     return Homework.Benchmarks.TanhMlpProbe.Run(args[1..]);
 
