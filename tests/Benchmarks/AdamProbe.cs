@@ -1,4 +1,3 @@
-using System.Globalization;
 using Homework.Experiments.Core;
 using Homework.Experiments.Training;
 using TorchSharp;
@@ -18,14 +17,8 @@ public static class AdamProbe
 
     public static int Run(string[] args)
     {
-        if (args.Length != 2) throw new ArgumentException("Usage: adam <net filter> <members>, e.g. adam \"sens mlp17k b5\" 5");
-        string filter = args[0];
-        int members = int.Parse(args[1], CultureInfo.InvariantCulture);
-        TorchRuntime.UseThreads(1);
-        var net = Probes.Net(filter);
-        var generators = Enumerable.Range(0, members).Select(i => new Generator((ulong)i)).ToArray();
-        using var model = net.Stack(members).InitializeMembers(generators);
-        model.to(net.Dtype);
+        var (net, stacked) = Probes.Stack(args, "adam <net filter> <members>, e.g. adam \"sens mlp17k b5\" 5");
+        using var model = stacked;
         using var adam = Optimizers.Adam(model.parameters(), 1e-3, flat: true);
         using var g = new Generator(3);
         using (no_grad())
@@ -40,7 +33,7 @@ public static class AdamProbe
         Action[] calls = [adam.Step, () => buffer.sqrt_()];
         string[] names = ["Adam's step", "its square root alone"];
         Probes.WarmUp(calls);
-        Console.WriteLine($"{net.Name}, stacked x{members}: {n:N0} parameters ({net.Dtype}), thread CPU time per step, kernels {TorchRuntime.Kernels}");
+        Console.WriteLine($"{net.Name}, stacked x{model.Members}: {n:N0} parameters ({net.Dtype}), thread CPU time per step, kernels {TorchRuntime.Kernels}");
         for (int k = 0; k < calls.Length; k++)
         {
             var rounds = new List<double>();
@@ -53,7 +46,6 @@ public static class AdamProbe
             double median = Probes.Median(rounds);
             Console.WriteLine($"  {names[k],-22} {Probes.Micro(median),8}   ({median / n * 1e9:0.00} ns a parameter)");
         }
-        foreach (var gen in generators) gen.Dispose();
         return 0;
     }
 }

@@ -16,13 +16,9 @@ public static class PartsProbe
 {
     public static int Run(string[] args)
     {
-        string filter = args[0];
-        int members = int.Parse(args[1], CultureInfo.InvariantCulture);
-        TorchRuntime.UseThreads(1);
-        var net = Probes.Net(filter);
-        var generators = Enumerable.Range(0, members).Select(i => new Generator((ulong)i)).ToArray();
-        using var model = net.Stack(members).InitializeMembers(generators);
-        model.to(net.Dtype);
+        var (net, stacked) = Probes.Stack(args, "parts <net filter> <members>, e.g. parts \"cnn5k b10 channels\" 10");
+        using var model = stacked;
+        int members = model.Members;
         using var g = new Generator(7);
         var data = net.Data(g);
         using var adam = Optimizers.Adam(model.parameters(), 1e-3, flat: true); // as the trainers update (TrainingOptions.FlatParameters)
@@ -64,7 +60,6 @@ public static class PartsProbe
         Console.WriteLine($"{net.Name}, stacked x{members}, thread CPU time per step");
         for (int s = 0; s < stages.Length; s++)
             Console.WriteLine($"  {stages[s],-9} {(prefix[s] - (s > 0 ? prefix[s - 1] : 0)) * 1e6,8:0} µs   (cumulative {prefix[s] * 1e6:0} µs)");
-        foreach (var gen in generators) gen.Dispose();
         return 0;
     }
 }

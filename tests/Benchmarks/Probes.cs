@@ -1,4 +1,8 @@
 using System.Globalization;
+using Homework.Experiments.Core;
+using Homework.Models;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Homework.Benchmarks;
 
@@ -42,6 +46,24 @@ internal static class Probes
     public static NetCase Net(string filter) =>
         NetCase.All.FirstOrDefault(n => n.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"No net's name contains '{filter}'; the nets: {string.Join(", ", NetCase.All.Select(n => $"\"{n.Name}\""))}.");
+
+    /// <summary>
+    /// The net named by <c>args[0]</c> (<see cref="Net"/>) as a stack of <c>args[1]</c> members,
+    /// initialised from generators 0 to M − 1 and in the net's type, on one LibTorch thread: the
+    /// start of the <c>parts</c> and <c>adam</c> probes.
+    /// </summary>
+    public static (NetCase Net, StackedModule Model) Stack(string[] args, string usage)
+    {
+        if (args.Length < 2 || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int members) || members < 1)
+            throw new ArgumentException($"Usage: {usage}");
+        TorchRuntime.UseThreads(1);
+        var net = Net(args[0]);
+        var generators = Enumerable.Range(0, members).Select(i => new Generator((ulong)i)).ToArray();
+        var model = net.Stack(members).InitializeMembers(generators);
+        foreach (var g in generators) g.Dispose();
+        model.to(net.Dtype);
+        return (net, model);
+    }
 
     public static double Median(IReadOnlyCollection<double> values) => values.Order().ElementAt(values.Count / 2);
 
