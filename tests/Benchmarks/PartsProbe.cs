@@ -1,4 +1,3 @@
-using System.Globalization;
 using Homework.Experiments.Core;
 using Homework.Experiments.Training;
 using Homework.Models;
