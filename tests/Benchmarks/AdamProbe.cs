@@ -8,8 +8,9 @@ namespace Homework.Benchmarks;
 /// <summary>
 /// Adam's step by itself (<c>adam filter M</c>): the optimiser over a stack's one flat buffer, as
 /// the trainers update it, every parameter with a gradient, thread CPU time per step (median of
-/// 30 rounds of 100 steps, after a third of a second of warm-up); and LibTorch's in-place square
-/// root of a buffer of that size alone, the one pass of the step that is not the harness's.
+/// 30 rounds of 100 steps, the two calls interleaved, after a third of a second of warm-up); and
+/// LibTorch's in-place square root of a buffer of that size alone, the one pass of the step that
+/// is not the harness's.
 /// </summary>
 public static class AdamProbe
 {
@@ -34,16 +35,19 @@ public static class AdamProbe
         string[] names = ["Adam's step", "its square root alone"];
         Probes.WarmUp(calls);
         Console.WriteLine($"{net.Name}, stacked x{model.Members}: {n:N0} parameters ({net.Dtype}), thread CPU time per step, kernels {TorchRuntime.Kernels}");
-        for (int k = 0; k < calls.Length; k++)
+        var timings = calls.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < Rounds; r++)
         {
-            var rounds = new List<double>();
-            for (int r = 0; r < Rounds; r++)
+            for (int k = 0; k < calls.Length; k++) // interleaved, round by round
             {
                 double start = ThreadClock.Seconds;
                 for (int i = 0; i < Steps; i++) calls[k]();
-                rounds.Add((ThreadClock.Seconds - start) / Steps);
+                timings[k].Add((ThreadClock.Seconds - start) / Steps);
             }
-            double median = Probes.Median(rounds);
+        }
+        for (int k = 0; k < calls.Length; k++)
+        {
+            double median = Probes.Median(timings[k]);
             Console.WriteLine($"  {names[k],-22} {Probes.Micro(median),8}   ({median / n * 1e9:0.00} ns a parameter)");
         }
         return 0;

@@ -54,7 +54,7 @@ internal static class Probes
     /// </summary>
     public static (NetCase Net, StackedModule Model) Stack(string[] args, string usage)
     {
-        if (args.Length < 2 || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int members) || members < 1)
+        if (args.Length != 2 || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int members) || members < 1)
             throw new ArgumentException($"Usage: {usage}");
         TorchRuntime.UseThreads(1);
         var net = Net(args[0]);
